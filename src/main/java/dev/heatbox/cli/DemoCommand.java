@@ -1,0 +1,100 @@
+package dev.heatbox.cli;
+
+import dev.heatbox.data.DatasetFolder;
+import dev.heatbox.data.DigitSynth;
+import dev.heatbox.explain.Cam;
+import dev.heatbox.explain.ExplainEngine;
+import dev.heatbox.job.LocalizeJob;
+import dev.heatbox.model.CamNetModel;
+import dev.heatbox.model.CamTrainer;
+import dev.heatbox.model.ModelSpec;
+import dev.heatbox.model.TrainConfig;
+import dev.heatbox.score.LocalizationAccuracy;
+import dev.heatbox.util.Json;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"The whole pipeline on shipped material, offline, on CPU:",
+            "synthesize cluttered digits (data/), train the CAM network (model/), explain the test split",
+            "with CAM (heatmaps/), turn maps into boxes and export them (labels/coco, labels/voc), score",
+            "them (metrics.json: GT-known Loc and Top-1 Loc at IoU 0.5) and draw overlays (overlays/)."})
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--out", defaultValue = "out/demo", description = "output folder (default ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--count", defaultValue = "5000", description = "images to synthesize over train/val/test (default ${DEFAULT-VALUE})")
+    int count;
+
+    @Option(names = "--epochs", description = "override the training config's epochs")
+    Integer epochs;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed for data and training (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--config", description = "training config (default: configs/train-cam-digits.json)")
+    Path config;
+
+    @Override
+    public Integer call() throws IOException {
+        long t0 = System.nanoTime();
+        Path data = out.resolve("data");
+        Path modelDir = out.resolve("model");
+        System.out.printf("[1/4] synthesizing %d cluttered digits into %s%n", count, data);
+        DigitSynth.Options o = new DigitSynth.Options();
+        o.count = count;
+        o.seed = seed;
+        SynthCommand.generate(Shipped.path("datasets/mnist-10k"), o, data);
+
+        System.out.println("[2/4] training the CAM network");
+        TrainConfig c = TrainConfig.read(config == null ? Shipped.path("configs/train-cam-digits.json") : config);
+        if (epochs != null) {
+            c.training.epochs = epochs;
+        }
+        c.training.seed = seed;
+        CamTrainer.Result trained = TrainCommand.train(c, data, modelDir);
+
+        System.out.println("[3/4] CAM heatmaps, boxes and exports for the test split");
+        DatasetFolder.Loaded test = DatasetFolder.read(data.resolve("test"));
+        LocalizeJob.Summary s;
+        try (CamNetModel model = CamNetModel.load(modelDir, ModelSpec.read(modelDir))) {
+            s = new LocalizeJob(model, new ExplainEngine(model, new Cam()), new LocalizeJob.Options(), System.out)
+                    .run(test, out);
+        }
+
+        System.out.println("[4/4] scoring");
+        LocalizationAccuracy.Result r = s.localization();
+        Map<String, Object> wsol = new LinkedHashMap<>();
+        wsol.put("iou_mean", r.iouMean());
+        wsol.put("gt_known_loc", r.gtKnownLoc());
+        wsol.put("top1_loc", r.top1Loc());
+        Map<String, Object> cls = new LinkedHashMap<>();
+        cls.put("top1_accuracy", r.top1Accuracy());
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("wsol", wsol);
+        metrics.put("classification", cls);
+        metrics.put("images", r.images());
+        metrics.put("method", "cam");
+        metrics.put("threshold", 0.2);
+        Json.write(out.resolve("metrics.json"), metrics);
+
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.println();
+        System.out.println("  metric                 value");
+        System.out.printf(Locale.ROOT, "  train accuracy         %.3f%n", trained.trainAccuracy());
+        System.out.printf(Locale.ROOT, "  test top-1 accuracy    %.3f%n", r.top1Accuracy());
+        System.out.printf(Locale.ROOT, "  GT-known Loc@0.5       %.3f%n", r.gtKnownLoc());
+        System.out.printf(Locale.ROOT, "  Top-1 Loc@0.5          %.3f%n", r.top1Loc());
+        System.out.printf(Locale.ROOT, "  mean IoU               %.3f%n", r.iouMean());
+        System.out.println();
+        System.out.printf(Locale.ROOT, "done in %.0f s: %d test images, %d boxes. Files in %s:%n", secs, s.images(), s.boxes(), out);
+        System.out.println("  data/ model/ heatmaps/ labels/coco labels/voc overlays/ metrics.json");
+        return 0;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.heatbox.cli;
+
+import dev.heatbox.util.BadInputException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code heatbox}: CNN heatmaps → boxes → exports → scores. */
+@Command(name = "heatbox", mixinStandardHelpOptions = true, version = "heatbox 0.1.0",
+        description = {"Make a CNN show where it looked, and turn that into scored, exported boxes.",
+            "",
+            "Exit codes: 0 success, 2 usage error, 3 bad input (one line names the file and the problem),",
+            "4 finished but some inputs were skipped, 1 anything else."},
+        subcommands = {DemoCommand.class, SynthCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int BAD_INPUT = 3;
+    public static final int SKIPPED = 4;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            Throwable root = ex;
+            while ((root instanceof UncheckedIOException || root.getClass() == RuntimeException.class)
+                    && root.getCause() != null && !(root instanceof BadInputException)) {
+                root = root.getCause();
+            }
+            if (ex instanceof BadInputException || root instanceof BadInputException) {
+                err.println("heatbox: " + oneLine((root instanceof BadInputException ? root : ex).getMessage()));
+                return BAD_INPUT;
+            }
+            if (System.getenv("HEATBOX_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+            err.println("heatbox: error: " + oneLine(String.valueOf(ex.getMessage())) + " (" + ex.getClass().getSimpleName()
+                    + "; set HEATBOX_DEBUG=1 for a stack trace)");
+            return 1;
+        });
+        return cl;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        System.out.flush();
+        System.exit(code);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.heatbox.model;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import java.util.List;
+
+/**
+ * The CAM network: a conv trunk (stages of 3×3 conv + batch norm + ReLU, 2×2 max pooling
+ * between stages) → global average pooling → one linear layer. The trunk's last ReLU output is
+ * the feature map A^k, the linear weights are w_k^c.
+ */
+public class CamArchitecture {
+    /** Conv channels per stage; a 2×2 max pool sits between consecutive stages. */
+    public List<List<Integer>> stages = List.of(List.of(16), List.of(32, 32), List.of(64, 64, 64));
+    public int classes = 10;
+
+    /** Children: 0 = trunk (input → features), 1 = head (GAP → flatten → linear). */
+    public SequentialBlock build() {
+        SequentialBlock trunk = new SequentialBlock();
+        for (int s = 0; s < stages.size(); s++) {
+            if (s > 0) {
+                trunk.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+            }
+            for (int channels : stages.get(s)) {
+                trunk.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+                        .setFilters(channels).build());
+                trunk.add(BatchNorm.builder().build());
+                trunk.add(Activation.reluBlock());
+            }
+        }
+        SequentialBlock head = new SequentialBlock();
+        head.add(Pool.globalAvgPool2dBlock());
+        head.add(Blocks.batchFlattenBlock());
+        head.add(Linear.builder().setUnits(classes).build());
+        SequentialBlock net = new SequentialBlock();
+        net.add(trunk);
+        net.add(head);
+        return net;
+    }
+
+    /** Total down-sampling factor of the trunk. */
+    public int stride() {
+        return 1 << (stages.size() - 1);
+    }
+}

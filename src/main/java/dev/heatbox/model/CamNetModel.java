@@ -1,0 +1,179 @@
+package dev.heatbox.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import dev.heatbox.util.BadInputException;
+import dev.heatbox.util.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A Heatbox-trained CAM network ("format": "heatbox-cam"), split between trunk and head. */
+public final class CamNetModel implements SplitModel {
+    public static final String FORMAT = "heatbox-cam";
+    public static final String PREFIX = "cam";
+
+    private final ModelSpec spec;
+    private final Model model;
+    private final Block trunk;
+    private final Block head;
+    private final ParameterStore params;
+    private final List<String> labels;
+
+    private CamNetModel(ModelSpec spec, Model model, List<String> labels) {
+        this.spec = spec;
+        this.model = model;
+        List<Block> children = new ArrayList<>(model.getBlock().getChildren().values());
+        this.trunk = children.get(0);
+        this.head = children.get(1);
+        this.params = new ParameterStore(model.getNDManager(), false);
+        this.labels = labels;
+    }
+
+    /** Wraps a block being trained (no copy). */
+    public static CamNetModel of(ModelSpec spec, Model model, List<String> labels) {
+        return new CamNetModel(spec, model, labels);
+    }
+
+    public static CamNetModel load(Path dir, ModelSpec spec) {
+        if (spec.architecture == null) {
+            throw BadInputException.of(dir.resolve(ModelSpec.FILE), "field 'architecture' is missing for a heatbox-cam model");
+        }
+        String paramsName = spec.files == null ? null : spec.files.get("params");
+        if (paramsName == null) {
+            throw BadInputException.of(dir.resolve(ModelSpec.FILE), "field 'files.params' is missing");
+        }
+        Path paramsFile = dir.resolve(paramsName).normalize();
+        if (!paramsFile.startsWith(dir.normalize()) || !Files.isRegularFile(paramsFile)) {
+            throw BadInputException.of(paramsFile, "parameter file missing");
+        }
+        List<String> labels = readLabels(dir, spec);
+        SequentialBlock block = spec.architecture.build();
+        Model model = Model.newInstance(spec.name == null ? PREFIX : spec.name);
+        model.setBlock(block);
+        try {
+            String fileName = paramsFile.getFileName().toString();
+            String prefix = fileName.replaceAll("-\\d{4}\\.params$", "");
+            String epoch = fileName.replaceAll("^.*-(\\d{4})\\.params$", "$1");
+            model.load(dir, prefix, Map.of("epoch", Integer.parseInt(epoch)));
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw BadInputException.of(paramsFile, "cannot load parameters: " + oneLine(e));
+        }
+        return new CamNetModel(spec, model, labels);
+    }
+
+    static List<String> readLabels(Path dir, ModelSpec spec) {
+        if (spec.labels == null) {
+            throw BadInputException.of(dir.resolve(ModelSpec.FILE), "field 'labels' is missing");
+        }
+        Path f = dir.resolve(spec.labels).normalize();
+        if (!f.startsWith(dir.normalize()) || !Files.isRegularFile(f)) {
+            throw BadInputException.of(f, "labels file missing");
+        }
+        try {
+            List<String> lines = new ArrayList<>();
+            for (String l : Files.readAllLines(f)) {
+                lines.add(l.strip());
+            }
+            while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+                lines.remove(lines.size() - 1);
+            }
+            return lines;
+        } catch (IOException e) {
+            throw BadInputException.of(f, "cannot read labels: " + e.getMessage());
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.replace('\n', ' ');
+    }
+
+    public Model djlModel() {
+        return model;
+    }
+
+    @Override
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public InputSpec input() {
+        return spec.input;
+    }
+
+    @Override
+    public List<String> labels() {
+        return labels;
+    }
+
+    @Override
+    public String layer() {
+        return "trunk";
+    }
+
+    @Override
+    public NDManager manager() {
+        return model.getNDManager();
+    }
+
+    @Override
+    public NDArray features(NDArray input) {
+        return trunk.forward(params, new NDList(input), false).singletonOrThrow();
+    }
+
+    @Override
+    public NDArray scores(NDArray features) {
+        return head.forward(params, new NDList(features), false).singletonOrThrow();
+    }
+
+    @Override
+    public NDArray classifierWeight() {
+        Block linear = new ArrayList<>(head.getChildren().values()).get(2);
+        if (!(linear instanceof Linear)) {
+            return null;
+        }
+        return linear.getParameters().get("weight").getArray();
+    }
+
+    /** Full forward (trunk then head), for tests and evaluation. */
+    public NDArray forward(NDArray input) {
+        return scores(features(input));
+    }
+
+    /** Initializes an untrained network's parameters for the given input. */
+    public static void initialize(Block block, NDManager manager, InputSpec in) {
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, in.channels(), in.height, in.width));
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    /** Saves parameters as {@code cam-0000.params}, the spec and labels into {@code dir}. */
+    public static void save(Model model, ModelSpec spec, List<String> labels, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        model.setProperty("Epoch", "0");
+        model.save(dir, PREFIX);
+        spec.format = FORMAT;
+        spec.files = Map.of("params", PREFIX + "-0000.params");
+        spec.labels = "labels.txt";
+        Files.writeString(dir.resolve("labels.txt"), String.join("\n", labels) + "\n");
+        Json.write(dir.resolve(ModelSpec.FILE), spec);
+    }
+}

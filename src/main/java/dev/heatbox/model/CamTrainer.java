@@ -1,0 +1,176 @@
+package dev.heatbox.model;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import dev.heatbox.data.DatasetFolder;
+import dev.heatbox.util.BadInputException;
+import dev.heatbox.util.Cv;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Trains the CAM network on a dataset folder's single-object images with DJL's Trainer. */
+public final class CamTrainer {
+    /** Images as model-ready floats with their class indices. */
+    public record Tensors(float[] data, int[] labels, int channels, int height, int width) {
+        public int size() {
+            return labels.length;
+        }
+    }
+
+    public record Result(double trainLoss, double trainAccuracy, double valAccuracy, double imagesPerSecond,
+                         double seconds) {}
+
+    private final TrainConfig config;
+    private final PrintStream log;
+
+    public CamTrainer(TrainConfig config, PrintStream log) {
+        this.config = config;
+        this.log = log;
+    }
+
+    /** Class names in the order of the dataset's categories; the class index is that position. */
+    public static List<String> classNames(DatasetFolder.Loaded d) {
+        List<String> names = new ArrayList<>();
+        d.coco().categories.forEach(c -> names.add(c.name));
+        return names;
+    }
+
+    public static Tensors load(DatasetFolder.Loaded d, InputSpec in) {
+        Cv.load();
+        Map<Long, Integer> classOf = new java.util.HashMap<>();
+        for (int i = 0; i < d.coco().categories.size(); i++) {
+            classOf.put(d.coco().categories.get(i).id, i);
+        }
+        int n = d.items().size();
+        int per = in.channels() * in.height * in.width;
+        float[] data = new float[n * per];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            DatasetFolder.Item it = d.items().get(i);
+            if (it.categories().isEmpty()) {
+                throw BadInputException.of(it.image(), "image has no annotation, so no class to train on");
+            }
+            labels[i] = classOf.get(it.categories().get(0));
+            float[] x = in.toTensor(Cv.read(it.image(), in.grey()));
+            System.arraycopy(x, 0, data, i * per, per);
+        }
+        return new Tensors(data, labels, in.channels(), in.height, in.width);
+    }
+
+    /** Trains and saves the model to {@code out}; returns the final figures. */
+    public Result train(Tensors train, Tensors val, List<String> classes, Path out) throws IOException {
+        TrainConfig.Training t = config.training;
+        Engine.getInstance().setRandomSeed((int) t.seed);
+        config.architecture.classes = classes.size();
+        Block block = config.architecture.build();
+        try (Model model = Model.newInstance(config.name)) {
+            model.setBlock(block);
+            DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) t.learning_rate)).build());
+            NDManager mgr = model.getNDManager();
+            ArrayDataset ds = new ArrayDataset.Builder()
+                    .setData(mgr.create(train.data(), new Shape(train.size(), train.channels(), train.height(), train.width())))
+                    .optLabels(mgr.create(train.labels()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false))
+                    .setSampling(t.batch_size, true)
+                    .build();
+            double lossAvg = 0;
+            double accAvg = 0;
+            double valAcc = Double.NaN;
+            long start = System.nanoTime();
+            long seen = 0;
+            try (Trainer trainer = model.newTrainer(tc)) {
+                trainer.initialize(new Shape(1, train.channels(), train.height(), train.width()));
+                for (int epoch = 1; epoch <= t.epochs; epoch++) {
+                    double lossSum = 0;
+                    long correct = 0;
+                    long count = 0;
+                    for (Batch batch : trainer.iterateDataset(ds)) {
+                        try (batch) {
+                            NDList data = batch.getData();
+                            NDList labels = batch.getLabels();
+                            try (GradientCollector gc = trainer.newGradientCollector()) {
+                                NDList pred = trainer.forward(data, labels);
+                                NDArray loss = trainer.getLoss().evaluate(labels, pred);
+                                gc.backward(loss);
+                                long bs = labels.head().size();
+                                lossSum += loss.getFloat() * bs;
+                                correct += pred.head().argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                                        .eq(labels.head()).sum().getLong();
+                                count += bs;
+                            }
+                            trainer.step();
+                        }
+                    }
+                    seen += count;
+                    lossAvg = lossSum / count;
+                    accAvg = (double) correct / count;
+                    valAcc = val == null ? Double.NaN : accuracy(model, block, val);
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    double rate = seen / secs;
+                    double eta = (t.epochs - epoch) * (secs / epoch);
+                    log.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  acc %.3f  val acc %.3f  %.0f img/s  ETA %s%n",
+                            epoch, t.epochs, lossAvg, accAvg, valAcc, rate, clock(eta));
+                }
+            } catch (TranslateException e) {
+                throw new IllegalStateException("training failed: " + e.getMessage(), e);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            ModelSpec spec = new ModelSpec();
+            spec.name = config.name;
+            spec.input = config.input;
+            spec.architecture = config.architecture;
+            spec.layer = "trunk";
+            spec.output = null;
+            spec.classifier = Map.of("weight", "head.linear.weight", "bias", "head.linear.bias");
+            CamNetModel.save(model, spec, classes, out);
+            return new Result(lossAvg, accAvg, valAcc, seen / seconds, seconds);
+        }
+    }
+
+    /** Top-1 accuracy in inference mode, 256 images at a time. */
+    public static double accuracy(Model model, Block block, Tensors data) {
+        ParameterStore ps = new ParameterStore(model.getNDManager(), false);
+        int per = data.channels() * data.height() * data.width();
+        long correct = 0;
+        for (int s = 0; s < data.size(); s += 256) {
+            int n = Math.min(256, data.size() - s);
+            try (NDManager sub = model.getNDManager().newSubManager()) {
+                float[] chunk = java.util.Arrays.copyOfRange(data.data(), s * per, (s + n) * per);
+                NDArray x = sub.create(chunk, new Shape(n, data.channels(), data.height(), data.width()));
+                NDArray pred = block.forward(ps, new NDList(x), false).head().argMax(1);
+                long[] p = pred.toLongArray();
+                for (int i = 0; i < n; i++) {
+                    if (p[i] == data.labels()[s + i]) {
+                        correct++;
+                    }
+                }
+            }
+        }
+        return (double) correct / data.size();
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.heatbox.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+
+/**
+ * A classifier split at the layer being explained: a trunk (input → feature map A, run without
+ * recording gradients) and a head (A → pre-softmax class scores). Explainers see only this and
+ * DJL's NDArray API; engine-specific work (a symbol-graph rewrite, say) stays in the
+ * implementations.
+ */
+public interface SplitModel extends AutoCloseable {
+    ModelSpec spec();
+
+    InputSpec input();
+
+    /** Class names, index = class index. */
+    List<String> labels();
+
+    /** The name of the layer whose output the trunk returns. */
+    String layer();
+
+    /** The manager the model's parameters live in; make per-batch sub-managers from it. */
+    NDManager manager();
+
+    /** Input batch [N, C, H, W] → feature map A [N, K, h, w]. */
+    NDArray features(NDArray input);
+
+    /** Feature map A → pre-softmax scores [N, classes]. Recordable: run it inside a gradient collector. */
+    NDArray scores(NDArray features);
+
+    /** The linear classifier after global average pooling, [classes, K]; null where CAM does not apply. */
+    NDArray classifierWeight();
+
+    @Override
+    void close();
+}

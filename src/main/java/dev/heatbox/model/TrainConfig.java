@@ -1,0 +1,35 @@
+package dev.heatbox.model;
+
+import dev.heatbox.util.BadInputException;
+import dev.heatbox.util.Json;
+import java.nio.file.Path;
+
+/** {@code configs/train-cam-digits.json}: the network, its input, and the training schedule. */
+public class TrainConfig {
+    public String name = "cam-digits";
+    public InputSpec input;
+    public CamArchitecture architecture = new CamArchitecture();
+    public Training training = new Training();
+
+    public static class Training {
+        public int epochs = 6;
+        public int batch_size = 64;
+        public double learning_rate = 0.002;
+        public long seed = 1;
+    }
+
+    public static TrainConfig read(Path file) {
+        TrainConfig c = Json.read(file, TrainConfig.class);
+        if (c.input == null) {
+            throw BadInputException.of(file, "field 'input' is missing");
+        }
+        c.input.validate(file);
+        if (c.training.epochs <= 0 || c.training.batch_size <= 0 || !(c.training.learning_rate > 0)) {
+            throw BadInputException.of(file, "training.epochs, batch_size and learning_rate must be positive");
+        }
+        if (c.architecture.stages == null || c.architecture.stages.isEmpty()) {
+            throw BadInputException.of(file, "architecture.stages must list at least one stage");
+        }
+        return c;
+    }
+}
