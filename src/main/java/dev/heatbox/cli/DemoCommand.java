@@ -6,7 +6,6 @@ import dev.heatbox.explain.Cam;
 import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.job.LocalizeJob;
 import dev.heatbox.model.CamNetModel;
-import dev.heatbox.model.CamTrainer;
 import dev.heatbox.model.ModelSpec;
 import dev.heatbox.model.TrainConfig;
 import dev.heatbox.score.LocalizationAccuracy;
@@ -41,6 +40,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--config", description = "training config (default: configs/train-cam-digits.json)")
     Path config;
 
+    @Option(names = "--model", description = "use this trained CAM model folder instead of training one")
+    Path trainedModel;
+
     @Override
     public Integer call() throws IOException {
         long t0 = System.nanoTime();
@@ -52,13 +54,19 @@ public final class DemoCommand implements Callable<Integer> {
         o.seed = seed;
         SynthCommand.generate(Shipped.path("datasets/mnist-10k"), o, data);
 
-        System.out.println("[2/4] training the CAM network");
-        TrainConfig c = TrainConfig.read(config == null ? Shipped.path("configs/train-cam-digits.json") : config);
-        if (epochs != null) {
-            c.training.epochs = epochs;
+        double trainAccuracy = Double.NaN;
+        if (trainedModel == null) {
+            System.out.println("[2/4] training the CAM network");
+            TrainConfig c = TrainConfig.read(config == null ? Shipped.path("configs/train-cam-digits.json") : config);
+            if (epochs != null) {
+                c.training.epochs = epochs;
+            }
+            c.training.seed = seed;
+            trainAccuracy = TrainCommand.train(c, data, modelDir).trainAccuracy();
+        } else {
+            System.out.println("[2/4] using the trained model in " + trainedModel);
+            modelDir = trainedModel;
         }
-        c.training.seed = seed;
-        CamTrainer.Result trained = TrainCommand.train(c, data, modelDir);
 
         System.out.println("[3/4] CAM heatmaps, boxes and exports for the test split");
         DatasetFolder.Loaded test = DatasetFolder.read(data.resolve("test"));
@@ -87,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.println();
         System.out.println("  metric                 value");
-        System.out.printf(Locale.ROOT, "  train accuracy         %.3f%n", trained.trainAccuracy());
+        System.out.printf(Locale.ROOT, "  train accuracy         %.3f%n", trainAccuracy);
         System.out.printf(Locale.ROOT, "  test top-1 accuracy    %.3f%n", r.top1Accuracy());
         System.out.printf(Locale.ROOT, "  GT-known Loc@0.5       %.3f%n", r.gtKnownLoc());
         System.out.printf(Locale.ROOT, "  Top-1 Loc@0.5          %.3f%n", r.top1Loc());

@@ -6,7 +6,8 @@ import dev.heatbox.util.BadInputException;
 
 /**
  * CAM (Zhou et al. 2016): M_c = Σ_k w_k^c · A^k with w^c the classifier row of class c after
- * global average pooling. Needs a network whose head is GAP + linear.
+ * global average pooling. Needs a network whose head is GAP + linear. The engine then keeps the
+ * positive part (as Grad-CAM does, so that both agree on GAP networks) and min-max normalizes.
  */
 public final class Cam implements Method {
     @Override

@@ -53,6 +53,9 @@ public final class ExplainEngine {
                 chosen[i] = targets == null || targets[i] == TOP1 ? top1[i] : targets[i];
             }
             NDArray maps = method.layerMap(new ExplainContext(model, a, scores, chosen));
+            if (method.relu()) {
+                maps = maps.maximum(0f);
+            }
             int h = (int) maps.getShape().get(1);
             int w = (int) maps.getShape().get(2);
             float[] all = maps.toFloatArray();

@@ -13,4 +13,13 @@ public interface Method {
      * @param ctx the batch's feature map, scores and targets
      */
     NDArray layerMap(ExplainContext ctx);
+
+    /**
+     * Whether the engine keeps only the positive part of the layer map before normalizing. True
+     * for the CAM family: negative values are evidence against the class, and a region with no
+     * evidence either way must come out as 0, not as whatever min-max makes of the most negative spot.
+     */
+    default boolean relu() {
+        return true;
+    }
 }

@@ -19,6 +19,11 @@ public class CamArchitecture {
     /** Conv channels per stage; a 2×2 max pool sits between consecutive stages. */
     public List<List<Integer>> stages = List.of(List.of(16), List.of(32, 32), List.of(64, 64, 64));
     public int classes = 10;
+    /** Batch norm after each conv. Off, with no conv bias either, an all-black region gives exactly zero features. */
+    public boolean batchNorm = true;
+    public boolean convBias = true;
+    /** Optional dilation per conv, same shape as {@link #stages}: grows the receptive field without down-sampling. */
+    public List<List<Integer>> dilations;
 
     /** Children: 0 = trunk (input → features), 1 = head (GAP → flatten → linear). */
     public SequentialBlock build() {
@@ -27,10 +32,14 @@ public class CamArchitecture {
             if (s > 0) {
                 trunk.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
             }
-            for (int channels : stages.get(s)) {
-                trunk.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-                        .setFilters(channels).build());
-                trunk.add(BatchNorm.builder().build());
+            for (int i = 0; i < stages.get(s).size(); i++) {
+                int channels = stages.get(s).get(i);
+                int d = dilations == null ? 1 : dilations.get(s).get(i);
+                trunk.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(d, d))
+                        .optDilation(new Shape(d, d)).setFilters(channels).optBias(convBias).build());
+                if (batchNorm) {
+                    trunk.add(BatchNorm.builder().build());
+                }
                 trunk.add(Activation.reluBlock());
             }
         }

@@ -38,7 +38,7 @@ public final class CamTrainer {
     }
 
     public record Result(double trainLoss, double trainAccuracy, double valAccuracy, double imagesPerSecond,
-                         double seconds) {}
+                         double seconds, List<Double> epochLosses) {}
 
     private final TrainConfig config;
     private final PrintStream log;
@@ -93,6 +93,7 @@ public final class CamTrainer {
                     .optLabels(mgr.create(train.labels()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false))
                     .setSampling(t.batch_size, true)
                     .build();
+            List<Double> epochLosses = new ArrayList<>();
             double lossAvg = 0;
             double accAvg = 0;
             double valAcc = Double.NaN;
@@ -106,7 +107,8 @@ public final class CamTrainer {
                     long count = 0;
                     for (Batch batch : trainer.iterateDataset(ds)) {
                         try (batch) {
-                            NDList data = batch.getData();
+                            NDList data = t.hide_patch > 0 ? new NDList(hide(batch.getData().head(), t))
+                                    : batch.getData();
                             NDList labels = batch.getLabels();
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 NDList pred = trainer.forward(data, labels);
@@ -123,6 +125,7 @@ public final class CamTrainer {
                     }
                     seen += count;
                     lossAvg = lossSum / count;
+                    epochLosses.add(lossAvg);
                     accAvg = (double) correct / count;
                     valAcc = val == null ? Double.NaN : accuracy(model, block, val);
                     double secs = (System.nanoTime() - start) / 1e9;
@@ -143,8 +146,20 @@ public final class CamTrainer {
             spec.output = null;
             spec.classifier = Map.of("weight", "head.linear.weight", "bias", "head.linear.bias");
             CamNetModel.save(model, spec, classes, out);
-            return new Result(lossAvg, accAvg, valAcc, seen / seconds, seconds);
+            return new Result(lossAvg, accAvg, valAcc, seen / seconds, seconds, epochLosses);
         }
+    }
+
+    /** Blacks out random grid cells (value 0, the background colour after normalization with mean 0). */
+    static NDArray hide(NDArray x, TrainConfig.Training t) {
+        Shape s = x.getShape();
+        int g = t.hide_patch;
+        long gh = (s.get(2) + g - 1) / g;
+        long gw = (s.get(3) + g - 1) / g;
+        NDArray keep = x.getManager().randomUniform(0f, 1f, new Shape(s.get(0), 1, gh, gw))
+                .gte((float) t.hide_probability).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        keep = keep.repeat(2, g).repeat(3, g).get(":, :, :" + s.get(2) + ", :" + s.get(3));
+        return x.mul(keep);
     }
 
     /** Top-1 accuracy in inference mode, 256 images at a time. */

@@ -16,6 +16,14 @@ public class TrainConfig {
         public int batch_size = 64;
         public double learning_rate = 0.002;
         public long seed = 1;
+        /**
+         * Hide-and-seek (Singh and Lee, 2017): each training image is cut into a grid of
+         * {@code hide_patch}-pixel cells and each cell is blacked out with probability
+         * {@code hide_probability}, so the network cannot rely on the single most telling part and its
+         * CAM spreads over the whole object. 0 turns it off.
+         */
+        public int hide_patch = 0;
+        public double hide_probability = 0.5;
     }
 
     public static TrainConfig read(Path file) {

@@ -1,0 +1,111 @@
+package dev.heatbox.score;
+
+import dev.heatbox.data.PixelBox;
+import dev.heatbox.localize.WsolBoxes;
+import java.util.List;
+
+/**
+ * BoxAcc(τ, δ) over a τ grid, and its maximum over τ, as wsolevaluation's BoxEvaluator computes
+ * them (Choe et al., "Evaluating Weakly Supervised Object Localization Methods Right", 2020):
+ * <ul>
+ *   <li>MaxBoxAcc: the largest contour's box, δ = 0.5;
+ *   <li>MaxBoxAccV2: every contour's box (the best one counts), δ ∈ {0.3, 0.5, 0.7}, each maximised
+ *       over τ separately, then averaged.
+ * </ul>
+ * A map counts as correct at τ when the best IoU of its boxes with any ground-truth box is ≥ δ.
+ */
+public final class MaxBoxAcc {
+    private final double[] taus;
+    private final double[] deltas;
+    private final boolean allContours;
+    private final long[][] correct;
+    private long count;
+
+    /** MaxBoxAcc (version 1). */
+    public static MaxBoxAcc v1(double step) {
+        return new MaxBoxAcc(WsolBoxes.thresholds(step), new double[] {50 / 100.0}, false);
+    }
+
+    /** MaxBoxAccV2. */
+    public static MaxBoxAcc v2(double step) {
+        return new MaxBoxAcc(WsolBoxes.thresholds(step), new double[] {30 / 100.0, 50 / 100.0, 70 / 100.0}, true);
+    }
+
+    public MaxBoxAcc(double[] taus, double[] deltas, boolean allContours) {
+        this.taus = taus;
+        this.deltas = deltas;
+        this.allContours = allContours;
+        this.correct = new long[deltas.length][taus.length];
+    }
+
+    /** One score map (values in [0, 1]) and its ground-truth boxes at the map's resolution. */
+    public void accumulate(float[] map, int height, int width, List<PixelBox> gtBoxes) {
+        List<List<PixelBox>> boxes = new WsolBoxes(map, height, width).sweep(taus, allContours);
+        List<PixelBox> previous = null;
+        double best = 0;
+        for (int t = 0; t < taus.length; t++) {
+            List<PixelBox> bt = boxes.get(t);
+            if (bt != previous) { // the sweep shares one list between thresholds with the same mask
+                best = 0;
+                for (PixelBox b : bt) {
+                    for (PixelBox g : gtBoxes) {
+                        best = Math.max(best, Iou.wsol(b, g));
+                    }
+                }
+                previous = bt;
+            }
+            for (int d = 0; d < deltas.length; d++) {
+                if (best >= deltas[d]) {
+                    correct[d][t]++;
+                }
+            }
+        }
+        count++;
+    }
+
+    /** BoxAcc(τ, δ) as fractions, [δ][τ]. */
+    public double[][] curves() {
+        double[][] c = new double[deltas.length][taus.length];
+        for (int d = 0; d < deltas.length; d++) {
+            for (int t = 0; t < taus.length; t++) {
+                c[d][t] = count == 0 ? Double.NaN : correct[d][t] / (double) count;
+            }
+        }
+        return c;
+    }
+
+    /** max over τ of BoxAcc(τ, δ), per δ, as fractions. */
+    public double[] compute() {
+        double[][] c = curves();
+        double[] out = new double[deltas.length];
+        for (int d = 0; d < deltas.length; d++) {
+            double m = Double.NEGATIVE_INFINITY;
+            for (double v : c[d]) {
+                m = Math.max(m, v);
+            }
+            out[d] = m;
+        }
+        return out;
+    }
+
+    /** The mean over δ of {@link #compute()}: the MaxBoxAccV2 figure. */
+    public double mean() {
+        double s = 0;
+        for (double v : compute()) {
+            s += v;
+        }
+        return s / deltas.length;
+    }
+
+    public double[] taus() {
+        return taus.clone();
+    }
+
+    public double[] deltas() {
+        return deltas.clone();
+    }
+
+    public long count() {
+        return count;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.heatbox.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Bad input exits 3 with one line that names the file, and leaves no half-written output. */
+class BadInputTest {
+    record Run(int code, String err) {}
+
+    static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        cl.setOut(new PrintWriter(new StringWriter()));
+        int code = cl.execute(args);
+        return new Run(code, err.toString());
+    }
+
+    static void assertOneLine(Run r, int code, String mustContain) {
+        assertEquals(code, r.code(), r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, "one line: " + r.err());
+        assertTrue(lines[0].contains(mustContain), lines[0]);
+        assertFalse(r.err().contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void trainOnAMissingFolder(@TempDir Path tmp) {
+        Path missing = tmp.resolve("nope");
+        assertOneLine(run("train", "--data", missing.toString(), "--out", tmp.resolve("m").toString()), 3,
+                missing.toString());
+        assertFalse(Files.exists(tmp.resolve("m")));
+    }
+
+    @Test
+    void trainOnACorruptImage(@TempDir Path tmp) throws IOException {
+        assertEquals(0, run("synth", "digits", "--out", tmp.resolve("d").toString(), "--count", "20").code());
+        Path bad = tmp.resolve("d/train/images/train_000003.png");
+        Files.write(bad, new byte[] {1, 2, 3, 4, 5});
+        Run r = run("train", "--data", tmp.resolve("d").toString(), "--out", tmp.resolve("m").toString(), "--epochs", "1");
+        assertOneLine(r, 3, "train_000003.png");
+        assertTrue(r.err().contains("not a readable image"), r.err());
+        assertFalse(Files.exists(tmp.resolve("m")), "no model folder after a failed run");
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(1, s.count(), "no temp folder left behind");
+        }
+    }
+
+    @Test
+    void demoWithAnUnreadableModelFolder(@TempDir Path tmp) throws IOException {
+        Path model = tmp.resolve("model");
+        Files.createDirectories(model);
+        Files.writeString(model.resolve("heatbox-model.json"), "{\"format\": \"heatbox-cam\", \"input\": ");
+        Run r = run("demo", "--out", tmp.resolve("out").toString(), "--count", "20", "--model", model.toString());
+        assertOneLine(r, 3, "heatbox-model.json");
+        assertTrue(r.err().contains("malformed JSON"), r.err());
+    }
+
+    @Test
+    void modelFolderWithoutParams(@TempDir Path tmp) throws IOException {
+        Path model = tmp.resolve("model");
+        Files.createDirectories(model);
+        Files.writeString(model.resolve("labels.txt"), "a\nb\n");
+        Files.writeString(model.resolve("heatbox-model.json"), "{\"format\": \"heatbox-cam\", \"labels\": \"labels.txt\","
+                + " \"files\": {\"params\": \"cam-0000.params\"}, \"architecture\": {\"stages\": [[4]], \"classes\": 2},"
+                + " \"input\": {\"width\": 16, \"height\": 16, \"color\": \"GRAY\"}}");
+        Run r = run("demo", "--out", tmp.resolve("out").toString(), "--count", "20", "--model", model.toString());
+        assertOneLine(r, 3, "cam-0000.params");
+    }
+
+    @Test
+    void synthWithAMissingMnistFolder(@TempDir Path tmp) {
+        Run r = run("synth", "digits", "--out", tmp.resolve("d").toString(), "--mnist", tmp.resolve("x").toString());
+        assertOneLine(r, 3, "images-idx3-ubyte.gz");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertEquals(2, run("synth", "digits", "--bogus").code());
+    }
+}

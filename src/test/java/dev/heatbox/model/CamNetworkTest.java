@@ -1,0 +1,144 @@
+package dev.heatbox.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.heatbox.explain.Cam;
+import dev.heatbox.explain.ExplainContext;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CamNetworkTest {
+    static TrainConfig tinyConfig() {
+        TrainConfig c = new TrainConfig();
+        c.input = new InputSpec();
+        c.input.width = 16;
+        c.input.height = 16;
+        c.input.color = "GRAY";
+        c.input.scale = 1 / 255.0;
+        c.architecture.stages = List.of(List.of(4), List.of(6));
+        c.architecture.classes = 3;
+        return c;
+    }
+
+    static ModelSpec spec(TrainConfig c) {
+        ModelSpec s = new ModelSpec();
+        s.name = "tiny";
+        s.input = c.input;
+        s.architecture = c.architecture;
+        return s;
+    }
+
+    static float[] randomInput(int n, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[n * 16 * 16];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextFloat();
+        }
+        return x;
+    }
+
+    @Test
+    void camEqualsTheHandComputation() {
+        Engine.getInstance().setRandomSeed(3);
+        TrainConfig c = tinyConfig();
+        try (Model model = Model.newInstance("tiny")) {
+            model.setBlock(c.architecture.build());
+            CamNetModel.initialize(model.getBlock(), model.getNDManager(), c.input);
+            CamNetModel net = CamNetModel.of(spec(c), model, List.of("a", "b", "c"));
+            try (NDManager m = model.getNDManager().newSubManager()) {
+                NDArray x = m.create(randomInput(2, 1), new Shape(2, 1, 16, 16));
+                NDArray a = net.features(x);
+                assertEquals(new Shape(2, 6, 8, 8), a.getShape());
+                int[] targets = {2, 0};
+                float[] cam = new Cam().layerMap(new ExplainContext(net, a, net.scores(a), targets)).toFloatArray();
+                float[] feat = a.toFloatArray();
+                float[] w = net.classifierWeight().toFloatArray(); // [3, 6]
+                for (int n = 0; n < 2; n++) {
+                    for (int p = 0; p < 64; p++) {
+                        double s = 0;
+                        for (int k = 0; k < 6; k++) {
+                            s += w[targets[n] * 6 + k] * feat[(n * 6 + k) * 64 + p];
+                        }
+                        assertEquals(s, cam[n * 64 + p], 1e-5, "image " + n + " position " + p);
+                    }
+                }
+                // and the class score is the mean of the CAM plus the bias (CAM's defining identity)
+                float[] scores = net.scores(a).toFloatArray();
+                float[] bias = ((ai.djl.nn.Block) new java.util.ArrayList<>(new java.util.ArrayList<>(model.getBlock()
+                        .getChildren().values()).get(1).getChildren().values()).get(2)).getParameters().get("bias")
+                        .getArray().toFloatArray();
+                for (int n = 0; n < 2; n++) {
+                    double mean = 0;
+                    for (int p = 0; p < 64; p++) {
+                        mean += cam[n * 64 + p] / 64.0;
+                    }
+                    assertEquals(scores[n * 3 + targets[n]], mean + bias[targets[n]], 1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFewTrainingStepsLowerTheLoss(@TempDir Path tmp) throws IOException {
+        TrainConfig c = tinyConfig();
+        c.training.epochs = 8;
+        c.training.batch_size = 16;
+        c.training.learning_rate = 0.01;
+        // three classes that differ by where the bright square is
+        int n = 48;
+        float[] data = new float[n * 256];
+        int[] labels = new int[n];
+        Random r = new Random(1);
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+            int ox = labels[i] * 5;
+            for (int y = 4; y < 9; y++) {
+                for (int x = ox; x < ox + 5; x++) {
+                    data[i * 256 + y * 16 + x] = 1f;
+                }
+            }
+            for (int p = 0; p < 256; p++) {
+                data[i * 256 + p] += 0.1f * r.nextFloat();
+            }
+        }
+        CamTrainer.Tensors t = new CamTrainer.Tensors(data, labels, 1, 16, 16);
+        CamTrainer.Result res = new CamTrainer(c, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                .train(t, t, List.of("a", "b", "c"), tmp.resolve("m"));
+        List<Double> losses = res.epochLosses();
+        assertEquals(8, losses.size());
+        assertTrue(losses.get(losses.size() - 1) < 0.7 * losses.get(0), "loss went from " + losses.get(0) + " to "
+                + losses.get(losses.size() - 1));
+    }
+
+    @Test
+    void saveThenLoadGivesIdenticalOutputs(@TempDir Path tmp) throws IOException {
+        Engine.getInstance().setRandomSeed(5);
+        TrainConfig c = tinyConfig();
+        ModelSpec s = spec(c);
+        float[] before;
+        float[] x = randomInput(3, 2);
+        try (Model model = Model.newInstance("tiny")) {
+            model.setBlock(c.architecture.build());
+            CamNetModel.initialize(model.getBlock(), model.getNDManager(), c.input);
+            CamNetModel net = CamNetModel.of(s, model, List.of("a", "b", "c"));
+            before = net.forward(model.getNDManager().create(x, new Shape(3, 1, 16, 16))).toFloatArray();
+            CamNetModel.save(model, s, List.of("a", "b", "c"), tmp);
+        }
+        try (CamNetModel loaded = CamNetModel.load(tmp, ModelSpec.read(tmp))) {
+            float[] after = loaded.forward(loaded.manager().create(x, new Shape(3, 1, 16, 16))).toFloatArray();
+            assertArrayEquals(before, after);
+            assertEquals(List.of("a", "b", "c"), loaded.labels());
+        }
+    }
+}
