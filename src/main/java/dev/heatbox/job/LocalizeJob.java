@@ -87,8 +87,17 @@ public final class LocalizeJob {
                 String file = it.image().getFileName().toString();
                 LabeledImage li = new LabeledImage(it.id(), file, orig.cols(), orig.rows(), orig.channels(), new ArrayList<>());
                 String stem = li.stem();
-                Npy.writeFloat32(out.resolve("heatmaps").resolve(stem + ".npy"), e.map(), e.height(), e.width());
-                index.add(indexEntry(it, orig, stem, e));
+                Explanation k = known.get(i);
+                // one target: <stem>.npy; when the ground-truth class is not the top-1, both maps as <stem>__<INDEX>.npy
+                boolean two = k.target() != e.target();
+                String topFile = two ? stem + "__" + e.target() + ".npy" : stem + ".npy";
+                Npy.writeFloat32(out.resolve("heatmaps").resolve(topFile), e.map(), e.height(), e.width());
+                index.add(indexEntry(it, orig, topFile, e, true));
+                if (two) {
+                    String gtFile = stem + "__" + k.target() + ".npy";
+                    Npy.writeFloat32(out.resolve("heatmaps").resolve(gtFile), k.map(), k.height(), k.width());
+                    index.add(indexEntry(it, orig, gtFile, k, false));
+                }
 
                 String label = labels.get(e.target());
                 Coco.Category cat = catByName.get(label);
@@ -104,7 +113,6 @@ public final class LocalizeJob {
                 labelled.add(li);
 
                 // GT-known / Top-1 Loc: the ground-truth class's map, the CAM rule, boxes resized to the map
-                Explanation k = known.get(i);
                 List<BoxExtractor.Component> kb = fixed.extract(k.map(), k.height(), k.width());
                 List<PixelBox> gtOnMap = new ArrayList<>();
                 List<PixelBox> gtOrig = new ArrayList<>();
@@ -133,9 +141,9 @@ public final class LocalizeJob {
         return new Summary(items.size(), boxCount, acc.compute());
     }
 
-    private Map<String, Object> indexEntry(DatasetFolder.Item it, Mat orig, String stem, Explanation e) {
+    private Map<String, Object> indexEntry(DatasetFolder.Item it, Mat orig, String file, Explanation e, boolean top1) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", stem + ".npy");
+        m.put("file", file);
         m.put("image", it.image().toString());
         m.put("width", orig.cols());
         m.put("height", orig.rows());
@@ -144,6 +152,7 @@ public final class LocalizeJob {
         m.put("score", e.targetProbability());
         m.put("method", engine.method().name());
         m.put("layer", model.layer());
+        m.put("top1", top1);
         return m;
     }
 

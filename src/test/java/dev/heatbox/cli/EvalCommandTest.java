@@ -1,0 +1,96 @@
+package dev.heatbox.cli;
+
+import static dev.heatbox.cli.BadInputTest.assertOneLine;
+import static dev.heatbox.cli.BadInputTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.heatbox.Fixtures;
+import dev.heatbox.util.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvalCommandTest {
+    static final String GT = Fixtures.path("coco/instances_val2014_100.json").toString();
+    static final String DT = Fixtures.path("coco/instances_val2014_fakebbox100_results.json").toString();
+
+    @Test
+    void writesMetricsJsonWithThePycocotoolsNumbers(@TempDir Path tmp) {
+        BadInputTest.Run r = run("eval", "--gt", GT, "--pred", DT, "--out", tmp.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = Json.readTree(tmp.resolve("metrics.json"));
+        JsonNode exp = Fixtures.json("coco/expected_val2014_100_bbox.json").get("stats");
+        assertEquals(exp.get(0).asDouble(), m.get("coco").get("AP").asDouble(), 1e-12);
+        assertEquals(exp.get(11).asDouble(), m.get("coco").get("ARl").asDouble(), 1e-12);
+        assertTrue(m.get("voc").get("mAP").asDouble() > 0);
+        assertTrue(m.get("voc").get("per_class").has("person"));
+    }
+
+    @Test
+    void truncatedJson(@TempDir Path tmp) throws IOException {
+        Path bad = tmp.resolve("dt.json");
+        Files.writeString(bad, "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 2,");
+        assertOneLine(run("eval", "--gt", GT, "--pred", bad.toString(), "--out", tmp.resolve("o").toString()), 3, "dt.json");
+        assertFalse(Files.exists(tmp.resolve("o/metrics.json")));
+    }
+
+    @Test
+    void wrongTypeNamesTheField(@TempDir Path tmp) throws IOException {
+        Path bad = tmp.resolve("dt.json");
+        Files.writeString(bad, "[{\"image_id\": \"abc\", \"category_id\": 1, \"bbox\": [1, 2, 3, 4], \"score\": 0.5}]");
+        BadInputTest.Run r = run("eval", "--gt", GT, "--pred", bad.toString(), "--out", tmp.resolve("o").toString());
+        assertOneLine(r, 3, "[0].image_id");
+    }
+
+    @Test
+    void negativeWidth(@TempDir Path tmp) throws IOException {
+        Path bad = tmp.resolve("dt.json");
+        Files.writeString(bad, "[{\"image_id\": 42, \"category_id\": 1, \"bbox\": [1, 2, -3, 4], \"score\": 0.5}]");
+        assertOneLine(run("eval", "--gt", GT, "--pred", bad.toString(), "--out", tmp.resolve("o").toString()), 3,
+                "negative width");
+    }
+
+    @Test
+    void unknownImageId(@TempDir Path tmp) throws IOException {
+        Path bad = tmp.resolve("dt.json");
+        Files.writeString(bad, "[{\"image_id\": 999999999, \"category_id\": 1, \"bbox\": [1, 2, 3, 4], \"score\": 0.5}]");
+        assertOneLine(run("eval", "--gt", GT, "--pred", bad.toString(), "--out", tmp.resolve("o").toString()), 3,
+                "999999999");
+    }
+
+    @Test
+    void groundTruthAnnotationOnAMissingImage(@TempDir Path tmp) throws IOException {
+        Path bad = tmp.resolve("gt.json");
+        Files.writeString(bad, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 10, \"height\": 10}],"
+                + " \"categories\": [{\"id\": 1, \"name\": \"x\"}],"
+                + " \"annotations\": [{\"id\": 1, \"image_id\": 2, \"category_id\": 1, \"bbox\": [0, 0, 1, 1]}]}");
+        assertOneLine(run("eval", "--gt", bad.toString(), "--pred", DT, "--out", tmp.resolve("o").toString()), 3,
+                "annotations[0].image_id");
+    }
+
+    @Test
+    void xxeInAVocFolder(@TempDir Path tmp) throws IOException {
+        Path voc = tmp.resolve("voc");
+        Files.createDirectories(voc);
+        Files.writeString(voc.resolve("a.xml"), "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                + "<annotation><filename>&x;</filename></annotation>");
+        assertOneLine(run("eval", "--gt", voc.toString(), "--pred", voc.toString(), "--out", tmp.resolve("o").toString()), 3,
+                "a.xml");
+    }
+
+    @Test
+    void vocFoldersOnBothSides(@TempDir Path tmp) {
+        // the shipped coco-sample VOC files scored against themselves: every AP is 1
+        Path sample = Path.of("datasets/coco-sample/voc");
+        BadInputTest.Run r = run("eval", "--gt", sample.toString(), "--pred", sample.toString(), "--out", tmp.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = Json.readTree(tmp.resolve("metrics.json"));
+        assertEquals(1.0, m.get("voc").get("mAP").asDouble(), 1e-12);
+        assertEquals(1.0, m.get("coco").get("AP").asDouble(), 1e-12);
+    }
+}
