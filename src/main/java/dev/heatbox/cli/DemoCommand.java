@@ -28,7 +28,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "out/demo", description = "output folder (default ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--count", defaultValue = "5000", description = "images to synthesize over train/val/test (default ${DEFAULT-VALUE})")
+    @Option(names = "--count", defaultValue = "10000", description = "images to synthesize over train/val/test (default ${DEFAULT-VALUE})")
     int count;
 
     @Option(names = "--epochs", description = "override the training config's epochs")

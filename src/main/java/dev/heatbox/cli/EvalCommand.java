@@ -4,6 +4,7 @@ import dev.heatbox.data.Coco;
 import dev.heatbox.data.CocoReader;
 import dev.heatbox.data.VocFolder;
 import dev.heatbox.data.VocXml;
+import dev.heatbox.data.WsolList;
 import dev.heatbox.report.CurvePlot;
 import dev.heatbox.score.Evaluation;
 import dev.heatbox.util.BadInputException;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
             "COCO box AP/AR (pycocotools' 12 numbers), VOC AP per class (py-faster-rcnn voc_eval: IoU > 0.5,",
             "all-point and VOC2007 11-point), and with --heatmaps the WSOL metrics of wsolevaluation",
             "(MaxBoxAcc, MaxBoxAccV2, GT-known and Top-1 Loc, PxAP with --masks).",
-            "GT: a COCO JSON file or a folder of VOC XML. PRED: a COCO results list, a COCO JSON file",
+            "GT: a COCO JSON file, a folder of VOC XML, or a WSOL box list (.txt/.csv lines",
+            "<image path>,x0,y0,x1,y1, paths inside the list's folder). PRED: a COCO results list, a COCO JSON file",
             "(annotations with optional score), or a folder of VOC XML (optional <score>, default 1);",
             "VOC folders are matched to the ground truth by image file name.",
             "Writes OUT/metrics.json and, with --heatmaps, OUT/boxacc.png (BoxAcc vs threshold)."})
@@ -64,7 +66,14 @@ public final class EvalCommand implements Callable<Integer> {
         o.vocIouGe = vocIouGe;
         o.camStep = camStep;
         Evaluation ev = new Evaluation(o);
-        Coco.Dataset truth = Files.isDirectory(gt) ? VocFolder.toCoco(VocFolder.read(gt)) : CocoReader.readDataset(gt);
+        Coco.Dataset truth;
+        if (Files.isDirectory(gt)) {
+            truth = VocFolder.toCoco(VocFolder.read(gt));
+        } else if (gt.toString().endsWith(".txt") || gt.toString().endsWith(".csv")) {
+            truth = WsolList.read(gt, null);
+        } else {
+            truth = CocoReader.readDataset(gt);
+        }
         Map<String, Object> metrics = new LinkedHashMap<>();
         if (pred != null) {
             List<Coco.Result> results = Files.isDirectory(pred) ? vocResults(truth, pred) : CocoReader.readResults(pred);

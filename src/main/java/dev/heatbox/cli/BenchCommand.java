@@ -1,0 +1,160 @@
+package dev.heatbox.cli;
+
+import dev.heatbox.localize.BoxExtractor;
+import dev.heatbox.localize.WsolBoxes;
+import dev.heatbox.score.MaxBoxAcc;
+import dev.heatbox.data.PixelBox;
+import dev.heatbox.util.Cv;
+import dev.heatbox.util.Json;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure throughput, as min / median / max over repeats after a warm-up:",
+            "box extraction (threshold + components + boxes) and the MaxBoxAccV2 sweep at a 0.001 grid,",
+            "both on 224x224 maps using every core. Writes OUT/bench.json and prints a table."})
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--out", required = true, description = "output folder")
+    Path out;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "timed repeats (default ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = "--quick", description = "fewer maps and repeats (about a minute)")
+    boolean quick;
+
+    @Override
+    public Integer call() {
+        Cv.load();
+        int reps = quick ? 2 : repeats;
+        int threads = Runtime.getRuntime().availableProcessors();
+        List<float[]> maps = syntheticMaps(quick ? 64 : 256, 224, 224, 7);
+        List<Map<String, Object>> results = new ArrayList<>();
+
+        BoxExtractor ex = new BoxExtractor(0.2, BoxExtractor.Mode.LARGEST);
+        results.add(row("boxes", threads, measure(reps, maps.size() * 20, () -> {
+            for (int r = 0; r < 20; r++) {
+                maps.parallelStream().forEach(m -> ex.extract(m, 224, 224));
+            }
+        })));
+        List<PixelBox> gt = List.of(new PixelBox(60, 60, 160, 160));
+        List<float[]> sweepMaps = maps.subList(0, quick ? 32 : 128);
+        results.add(row("maxboxacc_v2_sweep", threads, measure(reps, sweepMaps.size(), () -> {
+            MaxBoxAcc[] acc = new MaxBoxAcc[threads];
+            IntStream.range(0, threads).parallel().forEach(t -> {
+                acc[t] = MaxBoxAcc.v2(0.001);
+                for (int i = t; i < sweepMaps.size(); i += threads) {
+                    acc[t].accumulate(sweepMaps.get(i), 224, 224, gt);
+                }
+            });
+        })));
+        // the reference's way, one contour search per threshold, on a few maps: the figure the sweep is compared with
+        double[] taus = WsolBoxes.thresholds(0.001);
+        List<float[]> refMaps = maps.subList(0, quick ? 2 : 8);
+        results.add(row("maxboxacc_v2_per_threshold", threads, measure(Math.min(reps, 2), refMaps.size(), () ->
+                refMaps.parallelStream().forEach(m -> {
+                    WsolBoxes wb = new WsolBoxes(m, 224, 224);
+                    for (double t : taus) {
+                        wb.boxes(t, true);
+                    }
+                }))));
+
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", threads);
+        machine.put("cpu", cpuModel());
+        machine.put("java", System.getProperty("java.version"));
+        machine.put("opencv", org.opencv.core.Core.VERSION);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("machine", machine);
+        doc.put("results", results);
+        Json.write(out.resolve("bench.json"), doc);
+        System.out.println("| method | threads | per s (min / median / max) |");
+        System.out.println("|---|---|---|");
+        for (Map<String, Object> r : results) {
+            System.out.printf(Locale.ROOT, "| %s | %s | %.1f / %.1f / %.1f |%n", r.get("method"), r.get("threads"),
+                    r.get("images_per_s_min"), r.get("images_per_s_median"), r.get("images_per_s_max"));
+        }
+        return 0;
+    }
+
+    /** Warm-up once, then {@code reps} timed runs; rates in items per second, sorted. */
+    static double[] measure(int reps, int items, Runnable work) {
+        work.run();
+        double[] rates = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            long t0 = System.nanoTime();
+            work.run();
+            rates[r] = items / ((System.nanoTime() - t0) / 1e9);
+        }
+        Arrays.sort(rates);
+        return rates;
+    }
+
+    static Map<String, Object> row(String method, int threads, double[] rates) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", null);
+        m.put("method", method);
+        m.put("batch", null);
+        m.put("threads", threads);
+        m.put("images_per_s_min", rates[0]);
+        m.put("images_per_s_median", rates[rates.length / 2]);
+        m.put("images_per_s_max", rates[rates.length - 1]);
+        m.put("ratio_to_forward", null);
+        m.put("peak_rss_mb", null);
+        return m;
+    }
+
+    /** Smooth maps in [0, 1]: a few Gaussian blobs each, like upsampled CAMs. */
+    static List<float[]> syntheticMaps(int n, int h, int w, long seed) {
+        Random rng = new Random(seed);
+        List<float[]> out = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            float[] m = new float[h * w];
+            int blobs = 1 + rng.nextInt(4);
+            for (int b = 0; b < blobs; b++) {
+                double cx = rng.nextDouble() * w;
+                double cy = rng.nextDouble() * h;
+                double s = 10 + rng.nextDouble() * 40;
+                double a = 0.3 + rng.nextDouble();
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        double d = ((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (2 * s * s);
+                        m[y * w + x] += (float) (a * Math.exp(-d));
+                    }
+                }
+            }
+            float max = 0;
+            for (float v : m) {
+                max = Math.max(max, v);
+            }
+            for (int i = 0; i < m.length; i++) {
+                m[i] = Math.min(1f, m[i] / max + 0.02f * rng.nextFloat());
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    static String cpuModel() {
+        try {
+            for (String l : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (l.startsWith("model name")) {
+                    return l.substring(l.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: leave it unknown
+        }
+        return "unknown";
+    }
+}
