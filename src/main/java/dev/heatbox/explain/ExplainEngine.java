@@ -3,14 +3,17 @@ package dev.heatbox.explain;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.heatbox.model.HeadPass;
 import dev.heatbox.model.InputSpec;
 import dev.heatbox.model.SplitModel;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one engine: runs the trunk and head on a batch, picks each image's own target, asks the
- * method for its layer map, then upsamples to the input size and min-max normalizes.
+ * The one engine: runs the trunk (never recorded) and the head (recorded only for methods that
+ * need ∂y^c/∂A), picks each image's own target, asks the method for its layer map, keeps its
+ * positive part where the method says so, upsamples bilinearly to the input size and min-max
+ * normalizes. Each batch lives in its own NDManager scope.
  */
 public final class ExplainEngine {
     /** Target "top-1" for an image: the highest-scoring class that is not named "background". */
@@ -28,11 +31,15 @@ public final class ExplainEngine {
         return method;
     }
 
-    /**
-     * Explains a batch. {@code inputs} are model-ready CHW tensors; {@code targets[i]} is a class
-     * index or {@link #TOP1}. Every image is explained against its own target.
-     */
+    /** Explains a batch; {@code targets[i]} is a class index or {@link #TOP1}, one per image. */
     public List<Explanation> explain(List<float[]> inputs, int[] targets) {
+        return explain(inputs, TargetRule.fixed(targets, model.labels()));
+    }
+
+    /** One map per image at layer resolution, before ReLU/upsampling/normalization: [n][h·w], plus h and w. */
+    public record LayerMaps(float[][] maps, int height, int width, int[] targets, float[] probs, int classes) {}
+
+    public LayerMaps layerMaps(List<float[]> inputs, TargetRule rule) {
         InputSpec in = model.input();
         int n = inputs.size();
         int per = in.channels() * in.height * in.width;
@@ -43,44 +50,50 @@ public final class ExplainEngine {
         try (NDManager sub = model.manager().newSubManager()) {
             NDArray x = sub.create(flat, new Shape(n, in.channels(), in.height, in.width));
             NDArray a = model.features(x);
-            NDArray scores = model.scores(a);
-            float[] probs = scores.softmax(1).toFloatArray();
-            int classes = (int) scores.getShape().get(1);
-            int[] top1 = new int[n];
-            int[] chosen = new int[n];
-            for (int i = 0; i < n; i++) {
-                top1[i] = argmax(probs, i * classes, classes);
-                chosen[i] = targets == null || targets[i] == TOP1 ? top1[i] : targets[i];
+            NDArray scores;
+            NDArray grad = null;
+            int[][] chosen = new int[1][];
+            float[][] probs = new float[1][];
+            if (method.needsGradient()) {
+                HeadPass pass = HeadPass.run(model, a, s -> {
+                    int classes = (int) s.getShape().get(1);
+                    probs[0] = s.softmax(1).toFloatArray();
+                    chosen[0] = rule.choose(probs[0], n, classes);
+                    return s.mul(s.getManager().create(chosen[0]).oneHot(classes)).sum(new int[] {1});
+                });
+                scores = pass.scores();
+                grad = pass.gradient();
+            } else {
+                scores = model.scores(a);
+                probs[0] = scores.softmax(1).toFloatArray();
+                chosen[0] = rule.choose(probs[0], n, (int) scores.getShape().get(1));
             }
-            NDArray maps = method.layerMap(new ExplainContext(model, a, scores, chosen));
+            NDArray maps = method.layerMap(new ExplainContext(model, a, scores, chosen[0], x, grad));
             if (method.relu()) {
                 maps = maps.maximum(0f);
             }
             int h = (int) maps.getShape().get(1);
             int w = (int) maps.getShape().get(2);
             float[] all = maps.toFloatArray();
-            List<Explanation> out = new ArrayList<>(n);
+            float[][] out = new float[n][];
             for (int i = 0; i < n; i++) {
-                float[] m = java.util.Arrays.copyOfRange(all, i * h * w, (i + 1) * h * w);
-                float[] up = Heatmaps.minMaxNormalize(Heatmaps.resize(m, h, w, in.height, in.width));
-                out.add(new Explanation(up, in.height, in.width, chosen[i], probs[i * classes + chosen[i]],
-                        top1[i], probs[i * classes + top1[i]]));
+                out[i] = java.util.Arrays.copyOfRange(all, i * h * w, (i + 1) * h * w);
             }
-            return out;
+            return new LayerMaps(out, h, w, chosen[0], probs[0], (int) scores.getShape().get(1));
         }
     }
 
-    private int argmax(float[] p, int off, int len) {
-        List<String> labels = model.labels();
-        int best = -1;
-        for (int c = 0; c < len; c++) {
-            if (c < labels.size() && labels.get(c).equalsIgnoreCase("background")) {
-                continue;
-            }
-            if (best < 0 || p[off + c] > p[off + best]) {
-                best = c;
-            }
+    public List<Explanation> explain(List<float[]> inputs, TargetRule rule) {
+        InputSpec in = model.input();
+        LayerMaps lm = layerMaps(inputs, rule);
+        int[] top1 = TargetRule.rank(0, model.labels()).choose(lm.probs(), inputs.size(), lm.classes());
+        List<Explanation> out = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            float[] up = Heatmaps.minMaxNormalize(Heatmaps.resize(lm.maps()[i], lm.height(), lm.width(), in.height, in.width));
+            int c = lm.classes();
+            out.add(new Explanation(up, in.height, in.width, lm.targets()[i], lm.probs()[i * c + lm.targets()[i]],
+                    top1[i], lm.probs()[i * c + top1[i]]));
         }
-        return best;
+        return out;
     }
 }

@@ -22,4 +22,9 @@ public interface Method {
     default boolean relu() {
         return true;
     }
+
+    /** Whether the engine must record the head and pass ∂y^c/∂A in the context. */
+    default boolean needsGradient() {
+        return false;
+    }
 }

@@ -78,7 +78,7 @@ public final class LocalizeJob {
                 gtClass[i] = chunk.get(i).categories().isEmpty() ? ExplainEngine.TOP1
                         : labels.indexOf(data.categoryNames().get(chunk.get(i).categories().get(0)));
             }
-            List<Explanation> top1 = engine.explain(inputs, null);
+            List<Explanation> top1 = engine.explain(inputs, (int[]) null);
             List<Explanation> known = engine.explain(inputs, gtClass);
             for (int i = 0; i < chunk.size(); i++) {
                 DatasetFolder.Item it = chunk.get(i);

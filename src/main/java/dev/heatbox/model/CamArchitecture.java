@@ -29,19 +29,7 @@ public class CamArchitecture {
     public SequentialBlock build() {
         SequentialBlock trunk = new SequentialBlock();
         for (int s = 0; s < stages.size(); s++) {
-            if (s > 0) {
-                trunk.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
-            }
-            for (int i = 0; i < stages.get(s).size(); i++) {
-                int channels = stages.get(s).get(i);
-                int d = dilations == null ? 1 : dilations.get(s).get(i);
-                trunk.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(d, d))
-                        .optDilation(new Shape(d, d)).setFilters(channels).optBias(convBias).build());
-                if (batchNorm) {
-                    trunk.add(BatchNorm.builder().build());
-                }
-                trunk.add(Activation.reluBlock());
-            }
+            addStage(trunk, s);
         }
         SequentialBlock head = new SequentialBlock();
         head.add(Pool.globalAvgPool2dBlock());
@@ -51,6 +39,22 @@ public class CamArchitecture {
         net.add(trunk);
         net.add(head);
         return net;
+    }
+
+    private void addStage(SequentialBlock to, int s) {
+        if (s > 0) {
+            to.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+        }
+        for (int i = 0; i < stages.get(s).size(); i++) {
+            int channels = stages.get(s).get(i);
+            int d = dilations == null ? 1 : dilations.get(s).get(i);
+            to.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(d, d))
+                    .optDilation(new Shape(d, d)).setFilters(channels).optBias(convBias).build());
+            if (batchNorm) {
+                to.add(BatchNorm.builder().build());
+            }
+            to.add(Activation.reluBlock());
+        }
     }
 
     /** Total down-sampling factor of the trunk. */

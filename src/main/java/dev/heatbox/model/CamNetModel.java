@@ -75,7 +75,7 @@ public final class CamNetModel implements SplitModel {
         return new CamNetModel(spec, model, labels);
     }
 
-    static List<String> readLabels(Path dir, ModelSpec spec) {
+    public static List<String> readLabels(Path dir, ModelSpec spec) {
         if (spec.labels == null) {
             throw BadInputException.of(dir.resolve(ModelSpec.FILE), "field 'labels' is missing");
         }

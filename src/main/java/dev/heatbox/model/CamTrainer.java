@@ -85,8 +85,12 @@ public final class CamTrainer {
         Block block = config.architecture.build();
         try (Model model = Model.newInstance(config.name)) {
             model.setBlock(block);
+            int updates = t.epochs * ((train.size() + t.batch_size - 1) / t.batch_size);
+            Tracker lr = "cosine".equals(t.schedule)
+                    ? Tracker.cosine().setBaseValue((float) t.learning_rate).optFinalValue(0f).setMaxUpdates(updates).build()
+                    : Tracker.fixed((float) t.learning_rate);
             DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) t.learning_rate)).build());
+                    .optOptimizer(Optimizer.adam().optLearningRateTracker(lr).build());
             NDManager mgr = model.getNDManager();
             ArrayDataset ds = new ArrayDataset.Builder()
                     .setData(mgr.create(train.data(), new Shape(train.size(), train.channels(), train.height(), train.width())))

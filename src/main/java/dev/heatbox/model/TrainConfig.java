@@ -15,6 +15,8 @@ public class TrainConfig {
         public int epochs = 6;
         public int batch_size = 64;
         public double learning_rate = 0.002;
+        /** "fixed", or "cosine": the rate falls along a half cosine to 0 over all updates. */
+        public String schedule = "fixed";
         public long seed = 1;
         /**
          * Hide-and-seek (Singh and Lee, 2017): each training image is cut into a grid of

@@ -1,0 +1,189 @@
+package dev.heatbox.cli;
+
+import dev.heatbox.data.ImageSources;
+import dev.heatbox.explain.ExplainEngine;
+import dev.heatbox.explain.Explanation;
+import dev.heatbox.explain.Method;
+import dev.heatbox.explain.Methods;
+import dev.heatbox.explain.TargetRule;
+import dev.heatbox.model.Models;
+import dev.heatbox.model.SplitModel;
+import dev.heatbox.report.Overlay;
+import dev.heatbox.util.BadInputException;
+import dev.heatbox.util.Cv;
+import dev.heatbox.util.Json;
+import dev.heatbox.util.Npy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import org.opencv.core.Mat;
+
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = {"Heatmaps for a trained or pretrained classifier, without retraining.",
+            "Methods: cam (needs global average pooling + a linear classifier), gradcam, gradcam++, xgradcam,",
+            "layercam, hirescam (one forward + a backward through the head only), scorecam (gradient-free;",
+            "costs one forward pass per channel of the layer and image: 1,280 for MobileNetV2's last conv).",
+            "Writes OUT/heatmaps/<image-stem>.npy (or <stem>__<INDEX>.npy with several targets), float32 [H, W]",
+            "in [0, 1] at the model's input size, OUT/heatmaps/index.json and OUT/overlays/*.png."})
+public final class ExplainCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "model folder (heatbox-model.json)")
+    Path model;
+
+    @Option(names = "--images", required = true, description = "an image, a folder of images, or a text file listing images")
+    Path images;
+
+    @Option(names = "--out", required = true, description = "output folder")
+    Path out;
+
+    @Option(names = "--method", defaultValue = "gradcam", description = "one of: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})",
+            completionCandidates = MethodNames.class)
+    String method;
+
+    @Option(names = "--layer", description = "graph node to explain (default: the model's; see heatbox layers)")
+    String layer;
+
+    @Option(names = "--output-node", description = "pre-softmax node (default: the model's, or the input of a trailing softmax)")
+    String outputNode;
+
+    @Option(names = "--target", defaultValue = "top1", description = "top1, topK (e.g. top3), a class index (0-based line of the labels file) or a class name")
+    String target;
+
+    @Option(names = "--batch", defaultValue = "16", description = "images per batch (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--overlays", defaultValue = "16", description = "overlay PNGs for the first N images, or 'all' (default ${DEFAULT-VALUE})")
+    String overlays;
+
+    static final class MethodNames extends ArrayList<String> {
+        MethodNames() {
+            super(Methods.NAMES);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (!Methods.NAMES.contains(method)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "unknown --method '" + method + "' (known: "
+                    + String.join(", ", Methods.NAMES) + ")");
+        }
+        int overlayCount = "all".equals(overlays) ? Integer.MAX_VALUE : Integer.parseInt(overlays);
+        List<Path> files = ImageSources.list(images);
+        Cv.load();
+        try (SplitModel m = Models.load(model, layer, outputNode)) {
+            List<TargetRule> rules = rules(m.labels());
+            boolean several = rules.size() > 1;
+            Method meth = Methods.create(method, Math.max(8, batch));
+            ExplainEngine engine = new ExplainEngine(m, meth);
+            List<Map<String, Object>> index = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int s = 0; s < files.size(); s += batch) {
+                List<Path> chunk = files.subList(s, Math.min(files.size(), s + batch));
+                List<Mat> originals = new ArrayList<>();
+                List<float[]> inputs = new ArrayList<>();
+                for (Path f : chunk) {
+                    Mat im = Cv.read(f, m.input().grey());
+                    originals.add(im);
+                    inputs.add(m.input().toTensor(im));
+                }
+                for (TargetRule rule : rules) {
+                    List<Explanation> ex = engine.explain(inputs, rule);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        Explanation e = ex.get(i);
+                        String stem = ImageSources.stem(chunk.get(i));
+                        String name = several ? stem + "__" + e.target() : stem;
+                        Npy.writeFloat32(out.resolve("heatmaps").resolve(name + ".npy"), e.map(), e.height(), e.width());
+                        Map<String, Object> entry = new LinkedHashMap<>();
+                        entry.put("file", name + ".npy");
+                        entry.put("image", chunk.get(i).toString());
+                        entry.put("width", originals.get(i).cols());
+                        entry.put("height", originals.get(i).rows());
+                        entry.put("target", e.target());
+                        entry.put("label", m.labels().get(e.target()));
+                        entry.put("score", e.targetProbability());
+                        entry.put("method", method);
+                        entry.put("layer", m.layer());
+                        entry.put("top1", e.target() == e.top1());
+                        index.add(entry);
+                        if (s + i < overlayCount) {
+                            Overlay.write(out.resolve("overlays").resolve(name + ".png"),
+                                    Overlay.render(originals.get(i), e.map(), e.height(), e.width(), List.of(), List.of(), 224));
+                        }
+                    }
+                }
+                System.out.printf("\rexplained %d/%d images", Math.min(files.size(), s + batch), files.size());
+            }
+            System.out.println();
+            Json.write(out.resolve("heatmaps").resolve("index.json"), index);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "%s at layer %s: %d images in %.1f s (%.1f images/s); heatmaps in %s%n", method,
+                    m.layer(), files.size(), secs, files.size() / secs, out.resolve("heatmaps"));
+        }
+        return 0;
+    }
+
+    /** --target → one rule per map to write. */
+    List<TargetRule> rules(List<String> labels) {
+        String t = target.trim();
+        List<TargetRule> out = new ArrayList<>();
+        if (t.matches("top\\d+")) {
+            int k = Integer.parseInt(t.substring(3));
+            if (k < 1) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--target topK needs K ≥ 1");
+            }
+            for (int r = 0; r < k; r++) {
+                out.add(TargetRule.rank(r, labels));
+            }
+            return out;
+        }
+        int idx;
+        if (t.matches("\\d+")) {
+            idx = Integer.parseInt(t);
+            if (idx >= labels.size()) {
+                throw new BadInputException("--target " + idx + ": the model has " + labels.size() + " classes (0.." + (labels.size() - 1) + ")");
+            }
+        } else {
+            idx = classByName(labels, t);
+        }
+        final int c = idx;
+        out.add((p, n, classes) -> {
+            int[] a = new int[n];
+            java.util.Arrays.fill(a, c);
+            return a;
+        });
+        return out;
+    }
+
+    /** A labels line matches when it equals the name or one of its comma-separated synonyms (trimmed, any case). */
+    int classByName(List<String> labels, String name) {
+        List<Integer> hits = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            String l = labels.get(i);
+            boolean match = l.trim().equalsIgnoreCase(name);
+            for (String syn : l.split(",")) {
+                match |= syn.trim().equalsIgnoreCase(name);
+            }
+            if (match) {
+                hits.add(i);
+            }
+        }
+        if (hits.isEmpty()) {
+            throw new BadInputException("--target '" + name + "': no such class in the model's labels");
+        }
+        if (hits.size() > 1) {
+            StringBuilder s = new StringBuilder();
+            for (int h : hits) {
+                s.append(h).append(" (").append(labels.get(h)).append(") ");
+            }
+            throw new CommandLine.ParameterException(new CommandLine(this), "--target '" + name
+                    + "' matches several classes: " + s.toString().trim() + "; give the index");
+        }
+        return hits.get(0);
+    }
+}

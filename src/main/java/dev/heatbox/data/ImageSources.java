@@ -1,0 +1,74 @@
+package dev.heatbox.data;
+
+import dev.heatbox.util.BadInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** PATH for --images: an image file, a folder of images (not recursive), or a text file listing image paths. */
+public final class ImageSources {
+    public static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp");
+
+    private ImageSources() {}
+
+    public static List<Path> list(Path path) {
+        List<Path> out = new ArrayList<>();
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> s = Files.list(path)) {
+                s.filter(p -> Files.isRegularFile(p) && isImageName(p)).sorted().forEach(out::add);
+            } catch (IOException e) {
+                throw BadInputException.of(path, "cannot list: " + e.getMessage());
+            }
+            if (out.isEmpty()) {
+                throw BadInputException.of(path, "no images in the folder (looked for " + IMAGE_EXTENSIONS + ")");
+            }
+        } else if (Files.isRegularFile(path) && isImageName(path)) {
+            out.add(path);
+        } else if (Files.isRegularFile(path)) {
+            try {
+                Path base = path.toAbsolutePath().getParent();
+                for (String line : Files.readAllLines(path)) {
+                    String l = line.strip();
+                    if (!l.isEmpty() && !l.startsWith("#")) {
+                        Path p = Path.of(l);
+                        out.add(p.isAbsolute() ? p : base.resolve(p));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                throw BadInputException.of(path, "not an image and not a readable list of image paths");
+            }
+            if (out.isEmpty()) {
+                throw BadInputException.of(path, "the list names no images");
+            }
+        } else {
+            throw BadInputException.of(path, "no such file or folder");
+        }
+        Map<String, Path> stems = new HashMap<>();
+        for (Path p : out) {
+            Path prev = stems.put(stem(p), p);
+            if (prev != null) {
+                throw BadInputException.of(p, "same file stem as " + prev + "; outputs are named by stem");
+            }
+        }
+        return out;
+    }
+
+    public static String stem(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    private static boolean isImageName(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = n.lastIndexOf('.');
+        return dot > 0 && IMAGE_EXTENSIONS.contains(n.substring(dot + 1));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.heatbox.model;
+
+import dev.heatbox.model.mxnet.MxSymbolModel;
+import dev.heatbox.util.BadInputException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Opens a model folder by its {@code heatbox-model.json} "format". */
+public final class Models {
+    private Models() {}
+
+    /**
+     * @param layer  layer to explain, or null for the folder's default
+     * @param output pre-softmax node, or null for the folder's setting (null there: detect a trailing softmax)
+     */
+    public static SplitModel load(Path dir, String layer, String output) {
+        if (dir.toString().startsWith("djl://")) {
+            throw new BadInputException(dir + ": djl:// model-zoo URLs need internet access, which this machine lacks;"
+                    + " download the model elsewhere and give its folder");
+        }
+        ModelSpec spec = ModelSpec.read(dir);
+        switch (spec.format) {
+            case CamNetModel.FORMAT:
+                if (layer != null && !layer.equals("trunk")) {
+                    throw new BadInputException("unknown layer '" + layer + "' for a heatbox-cam model; it has: trunk");
+                }
+                return CamNetModel.load(dir, spec);
+            case "mxnet-symbol":
+                List<String> labels = CamNetModel.readLabels(dir, spec);
+                return MxSymbolModel.load(dir, spec, layer, output, labels);
+            default:
+                throw BadInputException.of(dir.resolve(ModelSpec.FILE), "unknown format '" + spec.format
+                        + "' (known: heatbox-cam, mxnet-symbol)");
+        }
+    }
+}

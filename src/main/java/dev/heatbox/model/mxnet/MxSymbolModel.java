@@ -1,0 +1,309 @@
+package dev.heatbox.model.mxnet;
+
+import ai.djl.mxnet.engine.MxNDManager;
+import ai.djl.mxnet.engine.MxSymbolBlock;
+import ai.djl.mxnet.engine.Symbol;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.heatbox.model.InputSpec;
+import dev.heatbox.model.ModelSpec;
+import dev.heatbox.model.SplitModel;
+import dev.heatbox.util.BadInputException;
+import dev.heatbox.util.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An MXNet symbol export ("format": "mxnet-symbol") split at a layer by rewriting its symbol
+ * JSON (see {@link SymbolGraph}): the trunk and the head are two MxSymbolBlocks sharing the
+ * loaded parameters, so a gradient is taken through the head only.
+ */
+public final class MxSymbolModel implements SplitModel {
+    private final ModelSpec spec;
+    private final NDManager manager;
+    private final SymbolGraph graph;
+    private final Map<String, NDArray> params;
+    private final List<String> labels;
+    private final int output;
+    private final String graphJson;
+    private String layer;
+    private MxSymbolBlock trunk;
+    private MxSymbolBlock head;
+    private List<String> headInputs;
+    private final ParameterStore store;
+    /** Extra trunk outputs (skip connections across the cut) of the last {@link #features} call. */
+    private NDList lastCut;
+
+    private MxSymbolModel(ModelSpec spec, NDManager manager, SymbolGraph graph, Map<String, NDArray> params,
+                          List<String> labels, int output, String graphJson) {
+        this.graphJson = graphJson;
+        this.spec = spec;
+        this.manager = manager;
+        this.graph = graph;
+        this.params = params;
+        this.labels = labels;
+        this.output = output;
+        this.store = new ParameterStore(manager, false);
+    }
+
+    public static MxSymbolModel load(Path dir, ModelSpec spec, String layerName, String outputName, List<String> labels) {
+        Path specFile = dir.resolve(ModelSpec.FILE);
+        if (spec.files == null || spec.files.get("symbol") == null || spec.files.get("params") == null) {
+            throw BadInputException.of(specFile, "fields 'files.symbol' and 'files.params' are needed for mxnet-symbol");
+        }
+        Path symbolFile = inside(dir, spec.files.get("symbol"), specFile);
+        Path paramsFile = inside(dir, spec.files.get("params"), specFile);
+        if (!Files.isRegularFile(symbolFile)) {
+            throw BadInputException.of(symbolFile, "symbol file missing");
+        }
+        if (!Files.isRegularFile(paramsFile)) {
+            throw BadInputException.of(paramsFile, "parameter file missing");
+        }
+        NDManager manager = NDManager.newBaseManager();
+        Map<String, NDArray> params = new HashMap<>();
+        try {
+            NDList list = manager.load(paramsFile);
+            for (NDArray a : list) {
+                String n = a.getName();
+                params.put(n.contains(":") ? n.substring(n.indexOf(':') + 1) : n, a);
+            }
+        } catch (RuntimeException e) {
+            manager.close();
+            throw BadInputException.of(paramsFile, "cannot read MXNet parameters: " + e.getMessage());
+        }
+        JsonNode json = Json.readTree(symbolFile);
+        if (!json.has("nodes") || !json.has("heads")) {
+            manager.close();
+            throw BadInputException.of(symbolFile, "not an MXNet symbol JSON (no nodes/heads)");
+        }
+        SymbolGraph g = new SymbolGraph(json, params.keySet());
+        int out;
+        String outName = outputName != null ? outputName : spec.output;
+        if (outName != null) {
+            Integer o = g.index(outName);
+            if (o == null) {
+                manager.close();
+                throw BadInputException.of(specFile, "output node '" + outName + "' is not in the graph");
+            }
+            out = o;
+        } else {
+            out = g.preSoftmax();
+        }
+        MxSymbolModel m = new MxSymbolModel(spec, manager, g, params, labels, out, json.toString());
+        m.setLayer(layerName != null ? layerName : spec.layer);
+        return m;
+    }
+
+    private static Path inside(Path dir, String name, Path specFile) {
+        Path p = dir.resolve(name).normalize();
+        if (!p.startsWith(dir.normalize())) {
+            throw BadInputException.of(specFile, "file '" + name + "' points outside the model folder");
+        }
+        return p;
+    }
+
+    /** Cuts the graph at this layer (a node name); the previous blocks are dropped. */
+    public void setLayer(String name) {
+        Integer idx = name == null ? null : graph.index(name);
+        if (idx == null || !graph.dependsOnInput(idx)) {
+            throw new BadInputException("unknown layer '" + name + "'; close names: " + closeNames(name));
+        }
+        SymbolGraph.Split split = graph.split(idx, output);
+        trunk = block(split.trunkJson(), List.of("data"));
+        headInputs = split.headInputs();
+        head = block(split.headJson(), headInputs);
+        layer = name;
+    }
+
+    private MxSymbolBlock block(String json, List<String> inputNames) {
+        Symbol s = Symbol.loadJson((MxNDManager) manager, json);
+        MxSymbolBlock b = new MxSymbolBlock(manager, s);
+        Set<String> inputs = new HashSet<>(inputNames);
+        for (Parameter p : b.getAllParameters()) {
+            if (!inputs.contains(p.getName())) {
+                NDArray a = params.get(p.getName());
+                if (a == null) {
+                    throw new BadInputException("parameter '" + p.getName() + "' is missing from the params file");
+                }
+                p.setArray(a);
+            }
+        }
+        b.setInputNames(new ArrayList<>(inputNames));
+        b.freezeParameters(true);
+        return b;
+    }
+
+    /** Graph node names that can be explained: outputs that depend on the image, with their op. */
+    public List<String[]> explainableLayers() {
+        List<String[]> out = new ArrayList<>();
+        for (int i = 0; i < graph.size(); i++) {
+            if (!graph.isVariable(i) && graph.dependsOnInput(i) && graph.ancestors(output).get(i) && i != output) {
+                out.add(new String[] {graph.name(i), graph.op(i)});
+            }
+        }
+        return out;
+    }
+
+    /** Output shape of every node for one input image, from MXNet's shape inference on the whole graph. */
+    public Map<String, ai.djl.ndarray.types.Shape> outputShapes() {
+        Map<String, ai.djl.ndarray.types.Shape> out = new HashMap<>();
+        try (Symbol s = Symbol.loadJson((MxNDManager) manager, graphJson); Symbol internals = s.getInternals()) {
+            ai.djl.util.PairList<String, ai.djl.ndarray.types.Shape> in = new ai.djl.util.PairList<>();
+            in.add("data", new ai.djl.ndarray.types.Shape(1, spec.input.channels(), spec.input.height, spec.input.width));
+            for (Map.Entry<String, ai.djl.ndarray.types.Shape> e : internals.inferShape(in).entrySet()) {
+                out.put(e.getKey().replaceAll("_output$", ""), e.getValue());
+            }
+        } catch (RuntimeException e) {
+            // shape inference is informative only: list the layers without shapes
+        }
+        return out;
+    }
+
+    public SymbolGraph graph() {
+        return graph;
+    }
+
+    public int outputNode() {
+        return output;
+    }
+
+    private String closeNames(String name) {
+        List<String[]> all = explainableLayers();
+        List<String> scored = new ArrayList<>();
+        all.stream().map(a -> a[0]).sorted((a, b) -> Integer.compare(distance(name, a), distance(name, b)))
+                .limit(5).forEach(scored::add);
+        return String.join(", ", scored);
+    }
+
+    private static int distance(String a, String b) {
+        if (a == null) {
+            return b.length();
+        }
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    @Override
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public InputSpec input() {
+        return spec.input;
+    }
+
+    @Override
+    public List<String> labels() {
+        return labels;
+    }
+
+    @Override
+    public String layer() {
+        return layer;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public NDArray features(NDArray input) {
+        NDList out = trunk.forward(store, new NDList(input), false);
+        lastCut = out.size() > 1 ? new NDList(out.subList(1, out.size())) : new NDList();
+        return out.get(0);
+    }
+
+    @Override
+    public NDArray scores(NDArray features) {
+        NDList in = new NDList(features);
+        in.addAll(lastCut);
+        return head.forward(store, in, false).singletonOrThrow();
+    }
+
+    /** The classifier weight node named in heatbox-model.json, evaluated (dequantized), as [classes, K]. */
+    @Override
+    public NDArray classifierWeight() {
+        if (spec.classifier == null || spec.classifier.get("weight") == null) {
+            return null;
+        }
+        String node = spec.classifier.get("weight");
+        Integer idx = graph.index(node);
+        if (idx == null) {
+            throw new BadInputException("classifier weight node '" + node + "' is not in the graph");
+        }
+        if (graph.dependsOnInput(idx)) {
+            throw new BadInputException("classifier weight node '" + node + "' depends on the input");
+        }
+        NDArray w = constant(idx);
+        long classes = w.getShape().get(0);
+        return w.reshape(classes, -1);
+    }
+
+    /**
+     * Evaluates a parameter-only node (a weight dequantized in the graph) by walking its chain of
+     * element-wise scalar ops down to the stored parameter.
+     */
+    private NDArray constant(int node) {
+        if (graph.isVariable(node)) {
+            NDArray p = params.get(graph.name(node));
+            if (p == null) {
+                throw new BadInputException("parameter '" + graph.name(node) + "' is missing from the params file");
+            }
+            return p;
+        }
+        JsonNode attrs = graph.attrs(node);
+        NDArray in = constant(graph.inputs(node).get(0));
+        String op = graph.op(node);
+        switch (op) {
+            case "Cast":
+            case "cast":
+                return in.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+            case "_minus_scalar":
+                return in.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).sub(scalar(attrs));
+            case "_plus_scalar":
+                return in.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).add(scalar(attrs));
+            case "_mul_scalar":
+                return in.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mul(scalar(attrs));
+            case "_div_scalar":
+                return in.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).div(scalar(attrs));
+            default:
+                throw new BadInputException("classifier weight node '" + graph.name(node) + "': op " + op
+                        + " is not supported in a weight's dequantization chain");
+        }
+    }
+
+    private static float scalar(JsonNode attrs) {
+        return Float.parseFloat(attrs.get("scalar").asText());
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

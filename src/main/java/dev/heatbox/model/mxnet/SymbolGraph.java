@@ -1,0 +1,239 @@
+package dev.heatbox.model.mxnet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An MXNet symbol-JSON graph read with Jackson, and the one rewrite Grad-CAM needs: cut it at a
+ * layer L into a trunk (input → L, plus any other tensor that crosses the cut) and a head whose
+ * inputs are new variables standing for those tensors. Nodes that depend only on parameters (the
+ * in-graph dequantization of uint8 weights: Cast, _minus_scalar, _mul_scalar) go wherever they
+ * are used.
+ */
+public final class SymbolGraph {
+    /** The name of the head's input variable that stands for the layer being explained. */
+    public static final String FEATURES = "heatbox_features";
+    private static final Set<String> SOFTMAX = Set.of("softmax", "SoftmaxOutput", "SoftmaxActivation", "log_softmax");
+
+    private final List<JsonNode> nodes;
+    private final Map<String, Integer> byName = new HashMap<>();
+    private final BitSet dataDependent = new BitSet();
+    private final Set<String> paramNames;
+    private final int head;
+
+    /** @param paramNames names of the arguments stored in the params file (everything else null-op is an input) */
+    public SymbolGraph(JsonNode json, Set<String> paramNames) {
+        this.paramNames = paramNames;
+        this.nodes = new ArrayList<>();
+        json.get("nodes").forEach(nodes::add);
+        for (int i = 0; i < nodes.size(); i++) {
+            byName.put(nodes.get(i).get("name").asText(), i);
+            JsonNode n = nodes.get(i);
+            if (isVariable(i)) {
+                if (!paramNames.contains(name(i))) {
+                    dataDependent.set(i);
+                }
+            } else {
+                for (int in : inputs(i)) {
+                    if (dataDependent.get(in)) {
+                        dataDependent.set(i);
+                    }
+                }
+            }
+            if (n.get("inputs") == null) {
+                throw new IllegalArgumentException("node " + name(i) + " has no inputs list");
+            }
+        }
+        this.head = json.get("heads").get(0).get(0).asInt();
+    }
+
+    public String name(int i) {
+        return nodes.get(i).get("name").asText();
+    }
+
+    public String op(int i) {
+        return nodes.get(i).get("op").asText();
+    }
+
+    public int size() {
+        return nodes.size();
+    }
+
+    public Integer index(String name) {
+        return byName.get(name);
+    }
+
+    public boolean isVariable(int i) {
+        return "null".equals(op(i));
+    }
+
+    /** Whether the node's value depends on the input image (not only on parameters). */
+    public boolean dependsOnInput(int i) {
+        return dataDependent.get(i);
+    }
+
+    /** The node's "attrs" object (empty when it has none). */
+    public JsonNode attrs(int i) {
+        JsonNode a = nodes.get(i).get("attrs");
+        return a == null ? JsonNodeFactory.instance.objectNode() : a;
+    }
+
+    public List<Integer> inputs(int i) {
+        List<Integer> out = new ArrayList<>();
+        for (JsonNode in : nodes.get(i).get("inputs")) {
+            out.add(in.get(0).asInt());
+        }
+        return out;
+    }
+
+    /** The graph's output node. */
+    public int head() {
+        return head;
+    }
+
+    /** The pre-softmax node: the head itself, or its input when the head is a softmax. */
+    public int preSoftmax() {
+        int h = head;
+        while (SOFTMAX.contains(op(h))) {
+            h = inputs(h).get(0);
+        }
+        return h;
+    }
+
+    /** All nodes the given node needs, itself included. */
+    public BitSet ancestors(int node) {
+        BitSet seen = new BitSet();
+        List<Integer> stack = new ArrayList<>(List.of(node));
+        while (!stack.isEmpty()) {
+            int n = stack.remove(stack.size() - 1);
+            if (!seen.get(n)) {
+                seen.set(n);
+                stack.addAll(inputs(n));
+            }
+        }
+        return seen;
+    }
+
+    /** A split at {@code layer}: the trunk's outputs in order (the layer first) and both graphs' JSON. */
+    public record Split(String trunkJson, String headJson, List<String> trunkOutputs, List<String> headInputs) {}
+
+    public Split split(int layer, int output) {
+        if (!dependsOnInput(layer)) {
+            throw new IllegalArgumentException(name(layer) + " does not depend on the input image");
+        }
+        BitSet upToLayer = ancestors(layer);
+        BitSet needed = ancestors(output);
+        if (!needed.get(layer)) {
+            throw new IllegalArgumentException(name(output) + " does not use layer " + name(layer));
+        }
+        // head nodes: needed, and either after the layer or parameter-only
+        BitSet headNodes = new BitSet();
+        for (int i = needed.nextSetBit(0); i >= 0; i = needed.nextSetBit(i + 1)) {
+            if (!dependsOnInput(i) || !upToLayer.get(i)) {
+                headNodes.set(i);
+            }
+        }
+        // tensors computed in the trunk that the head reads: the layer, and any skip connection across the cut
+        Set<Integer> cut = new LinkedHashSet<>();
+        cut.add(layer);
+        for (int i = headNodes.nextSetBit(0); i >= 0; i = headNodes.nextSetBit(i + 1)) {
+            for (int in : inputs(i)) {
+                if (!headNodes.get(in)) {
+                    cut.add(in);
+                }
+            }
+        }
+        List<String> cutNames = new ArrayList<>();
+        List<String> headInputs = new ArrayList<>();
+        BitSet trunkNodes = new BitSet();
+        for (int c : cut) {
+            cutNames.add(name(c));
+            headInputs.add(c == layer ? FEATURES : "heatbox_cut_" + name(c));
+            trunkNodes.or(ancestors(c));
+        }
+        String trunk = write(trunkNodes, new ArrayList<>(cut), Map.of());
+        Map<Integer, String> replaced = new HashMap<>();
+        int k = 0;
+        for (int c : cut) {
+            replaced.put(c, headInputs.get(k++));
+        }
+        BitSet headAll = (BitSet) headNodes.clone();
+        cut.forEach(headAll::set);
+        String headJson = write(headAll, List.of(output), replaced);
+        return new Split(trunk, headJson, cutNames, headInputs);
+    }
+
+    /** The sub-graph that computes one parameter-only node (a dequantized weight, say). */
+    public String constantJson(int node) {
+        if (dependsOnInput(node)) {
+            throw new IllegalArgumentException(name(node) + " depends on the input");
+        }
+        return write(ancestors(node), List.of(node), Map.of());
+    }
+
+    /** A graph of the given nodes (in their original order), the replaced ones as new variables. */
+    private String write(BitSet keep, List<Integer> outputs, Map<Integer, String> replacedByVariable) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ArrayNode out = f.arrayNode();
+        ArrayNode argNodes = f.arrayNode();
+        Map<Integer, Integer> newIndex = new HashMap<>();
+        for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
+            ObjectNode n;
+            if (replacedByVariable.containsKey(i)) {
+                n = f.objectNode();
+                n.put("op", "null");
+                n.put("name", replacedByVariable.get(i));
+                n.set("inputs", f.arrayNode());
+            } else {
+                n = nodes.get(i).deepCopy();
+                ArrayNode ins = f.arrayNode();
+                for (JsonNode in : nodes.get(i).get("inputs")) {
+                    ArrayNode e = f.arrayNode();
+                    e.add(newIndex.get(in.get(0).asInt()));
+                    e.add(in.get(1).asInt());
+                    e.add(in.size() > 2 ? in.get(2).asInt() : 0);
+                    ins.add(e);
+                }
+                n.set("inputs", ins);
+            }
+            newIndex.put(i, out.size());
+            if ("null".equals(n.get("op").asText())) {
+                argNodes.add(out.size());
+            }
+            out.add(n);
+        }
+        ObjectNode g = f.objectNode();
+        g.set("nodes", out);
+        g.set("arg_nodes", argNodes);
+        ArrayNode rowPtr = f.arrayNode();
+        for (int i = 0; i <= out.size(); i++) {
+            rowPtr.add(i);
+        }
+        g.set("node_row_ptr", rowPtr);
+        ArrayNode heads = f.arrayNode();
+        for (int o : outputs) {
+            ArrayNode h = f.arrayNode();
+            h.add(newIndex.get(o));
+            h.add(0);
+            h.add(0);
+            heads.add(h);
+        }
+        g.set("heads", heads);
+        ObjectNode attrs = f.objectNode();
+        ArrayNode version = f.arrayNode();
+        version.add("int");
+        version.add(10900);
+        attrs.set("mxnet_version", version);
+        g.set("attrs", attrs);
+        return g.toString();
+    }
+}
