@@ -30,8 +30,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "5", description = "timed repeats (default ${DEFAULT-VALUE})")
     int repeats;
 
-    @Option(names = "--quick", description = "fewer maps and repeats (about a minute)")
+    @Option(names = "--quick", description = "fewer maps, images and repeats (under two minutes)")
     boolean quick;
+
+    @Option(names = "--model", description = "model folders to time (default: the shipped MobileNetV2 and MobileNetV1)")
+    List<Path> models;
+
+    @Option(names = "--batch", split = ",", defaultValue = "16", description = "batch sizes for the model figures (default ${DEFAULT-VALUE})")
+    List<Integer> batches;
+
+    @Option(names = "--images", defaultValue = "datasets/coco-sample/images", description = "images for the model figures")
+    Path images;
 
     @Override
     public Integer call() {
@@ -69,20 +78,30 @@ public final class BenchCommand implements Callable<Integer> {
                     }
                 }))));
 
+        List<Path> toTime = models != null ? models : List.of(Shipped.path("models/mobilenet_v2_1.0_224"),
+                Shipped.path("models/mobilenet_v1_0.25_128"));
+        for (Path mdir : toTime) {
+            results.addAll(ModelBench.run(mdir, images, batches, reps, quick, threads));
+        }
+
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cores", threads);
         machine.put("cpu", cpuModel());
         machine.put("java", System.getProperty("java.version"));
         machine.put("opencv", org.opencv.core.Core.VERSION);
+        machine.put("djl", ai.djl.engine.Engine.getDjlVersion());
+        machine.put("mxnet", ai.djl.engine.Engine.getInstance().getVersion());
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("machine", machine);
         doc.put("results", results);
         Json.write(out.resolve("bench.json"), doc);
-        System.out.println("| method | threads | per s (min / median / max) |");
-        System.out.println("|---|---|---|");
+        System.out.println("| model | method | batch | threads | per s (min / median / max) | x forward |");
+        System.out.println("|---|---|---|---|---|---|");
         for (Map<String, Object> r : results) {
-            System.out.printf(Locale.ROOT, "| %s | %s | %.1f / %.1f / %.1f |%n", r.get("method"), r.get("threads"),
-                    r.get("images_per_s_min"), r.get("images_per_s_median"), r.get("images_per_s_max"));
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %.2f / %.2f / %.2f | %s |%n", r.get("model") == null ? "-" : r.get("model"),
+                    r.get("method"), r.get("batch") == null ? "-" : r.get("batch"), r.get("threads"),
+                    r.get("images_per_s_min"), r.get("images_per_s_median"), r.get("images_per_s_max"),
+                    r.get("ratio_to_forward") == null ? "-" : String.format(Locale.ROOT, "%.2f", (Double) r.get("ratio_to_forward")));
         }
         return 0;
     }
@@ -114,33 +133,17 @@ public final class BenchCommand implements Callable<Integer> {
         return m;
     }
 
-    /** Smooth maps in [0, 1]: a few Gaussian blobs each, like upsampled CAMs. */
+    /** Maps like real CAMs: random 7×7 or 14×14 layer maps, ReLU, bilinearly upsampled, min-max normalized. */
     static List<float[]> syntheticMaps(int n, int h, int w, long seed) {
         Random rng = new Random(seed);
         List<float[]> out = new ArrayList<>();
         for (int k = 0; k < n; k++) {
-            float[] m = new float[h * w];
-            int blobs = 1 + rng.nextInt(4);
-            for (int b = 0; b < blobs; b++) {
-                double cx = rng.nextDouble() * w;
-                double cy = rng.nextDouble() * h;
-                double s = 10 + rng.nextDouble() * 40;
-                double a = 0.3 + rng.nextDouble();
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        double d = ((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (2 * s * s);
-                        m[y * w + x] += (float) (a * Math.exp(-d));
-                    }
-                }
+            int s = rng.nextBoolean() ? 7 : 14;
+            float[] small = new float[s * s];
+            for (int i = 0; i < small.length; i++) {
+                small[i] = (float) Math.max(0, rng.nextGaussian());
             }
-            float max = 0;
-            for (float v : m) {
-                max = Math.max(max, v);
-            }
-            for (int i = 0; i < m.length; i++) {
-                m[i] = Math.min(1f, m[i] / max + 0.02f * rng.nextFloat());
-            }
-            out.add(m);
+            out.add(dev.heatbox.explain.Heatmaps.minMaxNormalize(dev.heatbox.explain.Heatmaps.resize(small, s, s, h, w)));
         }
         return out;
     }

@@ -43,7 +43,7 @@ public final class BoxExtractor {
         double cut = threshold * max;
         byte[] mask = new byte[h * w];
         for (int i = 0; i < mask.length; i++) {
-            mask[i] = map[i] > cut ? (byte) 255 : 0;
+            mask[i] = map[i] > cut ? (byte) 255 : 0; // strictly above, compared in double
         }
         Mat bin = new Mat(h, w, CvType.CV_8UC1);
         bin.put(0, 0, mask);
@@ -60,6 +60,11 @@ public final class BoxExtractor {
             comps.add(new Component(new PixelBox(x, y, x + row[Imgproc.CC_STAT_WIDTH] - 1,
                     y + row[Imgproc.CC_STAT_HEIGHT] - 1), row[Imgproc.CC_STAT_AREA]));
         }
+        // free the native buffers now rather than at finalization: this runs thousands of times a second
+        bin.release();
+        labels.release();
+        stats.release();
+        centroids.release();
         // OpenCV numbers components in raster order of their first pixel: a stable sort keeps ties in that order
         comps.sort((a, b) -> Integer.compare(b.pixels(), a.pixels()));
         if (mode == Mode.LARGEST && comps.size() > 1) {

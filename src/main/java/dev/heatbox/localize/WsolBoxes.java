@@ -27,6 +27,10 @@ public final class WsolBoxes {
     private final int max;
     /** countAtOrBelow[v] = number of pixels with value ≤ v: equal counts mean equal masks. */
     private final int[] countAtOrBelow = new int[256];
+    /** The 8-bit map as a Mat and a reused mask buffer, made on first use. */
+    private Mat source;
+    private Mat bin;
+    private Mat hierarchy;
 
     public WsolBoxes(float[] map, int height, int width) {
         Cv.load();
@@ -79,14 +83,16 @@ public final class WsolBoxes {
     }
 
     private List<PixelBox> boxesAtCut(int cut, boolean allContours) {
-        byte[] mask = new byte[image.length];
-        for (int i = 0; i < image.length; i++) {
-            mask[i] = (image[i] & 0xff) > cut ? (byte) 255 : 0;
+        if (source == null) {
+            source = new Mat(height, width, CvType.CV_8UC1);
+            source.put(0, 0, image);
+            bin = new Mat();
+            hierarchy = new Mat();
         }
-        Mat bin = new Mat(height, width, CvType.CV_8UC1);
-        bin.put(0, 0, mask);
+        Imgproc.threshold(source, bin, cut, 255, Imgproc.THRESH_BINARY); // strict >, as cv2.threshold
         List<MatOfPoint> contours = new ArrayList<>();
-        Imgproc.findContours(bin, contours, new Mat(), Imgproc.RETR_TREE, Imgproc.CHAIN_APPROX_SIMPLE);
+        Imgproc.findContours(bin, contours, hierarchy, Imgproc.RETR_TREE, Imgproc.CHAIN_APPROX_SIMPLE);
+        List<MatOfPoint> all = contours;
         List<PixelBox> boxes = new ArrayList<>();
         if (contours.isEmpty()) {
             boxes.add(new PixelBox(0, 0, 0, 0));
@@ -107,6 +113,9 @@ public final class WsolBoxes {
         for (MatOfPoint c : contours) {
             Rect r = Imgproc.boundingRect(c);
             boxes.add(new PixelBox(r.x, r.y, Math.min(r.x + r.width, width - 1), Math.min(r.y + r.height, height - 1)));
+        }
+        for (MatOfPoint c : all) {
+            c.release(); // native memory freed now, not by the finalizer
         }
         return boxes;
     }

@@ -30,6 +30,16 @@ class BoxExtractorTest {
     }
 
     @Test
+    void theCutIsComparedInDoubleNotRoundedToFloat() {
+        // max 1, τ = 0.2: the cut is the double 0.2; the float 0.2f is slightly above it, so it is in
+        float[] m = {0.2f, 0f, 0f, 1f};
+        List<BoxExtractor.Component> c = new BoxExtractor(0.2, BoxExtractor.Mode.ALL).extract(m, 1, 4);
+        assertEquals(2, c.size());
+        float below = Math.nextDown((float) 0.2); // below the double 0.2: out
+        assertEquals(1, new BoxExtractor(0.2, BoxExtractor.Mode.ALL).extract(new float[] {below, 0f, 0f, 1f}, 1, 4).size());
+    }
+
+    @Test
     void largestComponentByPixelCountAndAllComponentsLargestFirst() {
         float[] m = grid(new float[][] {
             {1, 0, 0, 0, 0, 0},

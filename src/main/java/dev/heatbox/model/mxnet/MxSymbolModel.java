@@ -249,6 +249,15 @@ public final class MxSymbolModel implements SplitModel {
     /** The classifier weight node named in heatbox-model.json, evaluated (dequantized), as [classes, K]. */
     @Override
     public NDArray classifierWeight() {
+        if (classifierWeight == null) {
+            classifierWeight = computeClassifierWeight();
+        }
+        return classifierWeight;
+    }
+
+    private NDArray classifierWeight;
+
+    private NDArray computeClassifierWeight() {
         if (spec.classifier == null || spec.classifier.get("weight") == null) {
             return null;
         }

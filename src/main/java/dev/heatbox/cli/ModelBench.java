@@ -1,0 +1,81 @@
+package dev.heatbox.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.heatbox.data.ImageSources;
+import dev.heatbox.explain.ExplainEngine;
+import dev.heatbox.explain.Methods;
+import dev.heatbox.explain.TargetRule;
+import dev.heatbox.model.Models;
+import dev.heatbox.model.SplitModel;
+import dev.heatbox.util.Cv;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Model figures for heatbox bench: forward-only images/s, then each method as images/s and a multiple of it. */
+final class ModelBench {
+    private ModelBench() {}
+
+    static List<Map<String, Object>> run(Path modelDir, Path imageDir, List<Integer> batches, int reps, boolean quick,
+                                         int threads) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (SplitModel m = Models.load(modelDir, null, null)) {
+            String name = m.spec().name;
+            List<float[]> pool = new ArrayList<>();
+            for (Path p : ImageSources.list(imageDir)) {
+                pool.add(m.input().toTensor(Cv.read(p, m.input().grey())));
+            }
+            for (int batch : batches) {
+                int n = quick ? batch * 2 : batch * 4;
+                List<List<float[]>> chunks = new ArrayList<>();
+                for (int s = 0; s < n; s += batch) {
+                    List<float[]> c = new ArrayList<>();
+                    for (int i = s; i < s + batch; i++) {
+                        c.add(pool.get(i % pool.size()));
+                    }
+                    chunks.add(c);
+                }
+                double[] fwd = BenchCommand.measure(reps, n, () -> chunks.forEach(c -> forward(m, c)));
+                rows.add(row(name, "forward", batch, threads, fwd, 1.0));
+                for (String method : List.of("cam", "gradcam", "gradcam++", "layercam")) {
+                    if (method.equals("cam") && m.classifierWeight() == null) {
+                        continue;
+                    }
+                    ExplainEngine e = new ExplainEngine(m, Methods.create(method, batch));
+                    TargetRule top = TargetRule.rank(0, m.labels());
+                    double[] r = BenchCommand.measure(reps, n, () -> chunks.forEach(c -> e.layerMaps(c, top)));
+                    rows.add(row(name, method, batch, threads, r, fwd[fwd.length / 2] / r[r.length / 2]));
+                }
+            }
+            // Score-CAM: one forward per channel, so one image at batch 1, timed once
+            ExplainEngine sc = new ExplainEngine(m, Methods.create("scorecam", 64));
+            List<float[]> one = List.of(pool.get(0));
+            double[] single = BenchCommand.measure(1, 1, () -> forward(m, one));
+            double[] r = BenchCommand.measure(1, 1, () -> sc.layerMaps(one, TargetRule.rank(0, m.labels())));
+            rows.add(row(name, "scorecam", 1, threads, r, single[0] / r[0]));
+        }
+        return rows;
+    }
+
+    static void forward(SplitModel m, List<float[]> c) {
+        int per = c.get(0).length;
+        float[] flat = new float[c.size() * per];
+        for (int i = 0; i < c.size(); i++) {
+            System.arraycopy(c.get(i), 0, flat, i * per, per);
+        }
+        try (NDManager sub = m.manager().newSubManager()) {
+            m.scores(m.features(sub.create(flat, new Shape(c.size(), m.input().channels(), m.input().height, m.input().width))))
+                    .softmax(1).toFloatArray();
+        }
+    }
+
+    static Map<String, Object> row(String model, String method, int batch, int threads, double[] rates, double ratio) {
+        Map<String, Object> r = BenchCommand.row(method, threads, rates);
+        r.put("model", model);
+        r.put("batch", batch);
+        r.put("ratio_to_forward", ratio);
+        return r;
+    }
+}
