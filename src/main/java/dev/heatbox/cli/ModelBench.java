@@ -49,6 +49,9 @@ final class ModelBench {
                     rows.add(row(name, method, batch, threads, r, fwd[fwd.length / 2] / r[r.length / 2]));
                 }
             }
+            if (quick) {
+                return rows;
+            }
             // Score-CAM: one forward per channel, so one image at batch 1, timed once
             ExplainEngine sc = new ExplainEngine(m, Methods.create("scorecam", 64));
             List<float[]> one = List.of(pool.get(0));
