@@ -66,6 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
         Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".");
         try {
             CamTrainer.Result r = new CamTrainer(c, System.out).train(tt, vt, classes, tmp);
+            AtomicFiles.readableByAll(tmp, true);
             replaceDir(tmp, abs);
             return r;
         } finally {

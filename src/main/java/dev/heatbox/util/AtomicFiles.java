@@ -27,6 +27,7 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
             }
+            readableByAll(tmp, false);
             move(tmp, target);
         } catch (IOException e) {
             deleteQuietly(tmp);
@@ -43,6 +44,16 @@ public final class AtomicFiles {
 
     public static void writeBytes(Path target, byte[] bytes) {
         write(target, out -> out.write(bytes));
+    }
+
+    /** Temp files are created private (rw-------); finished outputs get the usual rw-r--r-- (rwxr-xr-x for folders). */
+    public static void readableByAll(Path p, boolean folder) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    folder ? "rwxr-xr-x" : "rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: keep what the system gave
+        }
     }
 
     /** Moves a finished temp file (or folder) into place. */
