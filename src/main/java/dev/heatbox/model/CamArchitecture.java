@@ -22,6 +22,8 @@ public class CamArchitecture {
     /** Batch norm after each conv. Off, with no conv bias either, an all-black region gives exactly zero features. */
     public boolean batchNorm = true;
     public boolean convBias = true;
+    /** Pooling between stages: "max" or "avg". */
+    public String pool = "max";
     /** Optional dilation per conv, same shape as {@link #stages}: grows the receptive field without down-sampling. */
     public List<List<Integer>> dilations;
 
@@ -43,7 +45,8 @@ public class CamArchitecture {
 
     private void addStage(SequentialBlock to, int s) {
         if (s > 0) {
-            to.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+            to.add("avg".equals(pool) ? Pool.avgPool2dBlock(new Shape(2, 2), new Shape(2, 2))
+                    : Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
         }
         for (int i = 0; i < stages.get(s).size(); i++) {
             int channels = stages.get(s).get(i);
