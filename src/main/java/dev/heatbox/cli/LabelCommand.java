@@ -1,0 +1,157 @@
+package dev.heatbox.cli;
+
+import dev.heatbox.data.ClassMap;
+import dev.heatbox.data.Coco;
+import dev.heatbox.data.CocoReader;
+import dev.heatbox.data.ImageSources;
+import dev.heatbox.explain.ExplainEngine;
+import dev.heatbox.explain.Methods;
+import dev.heatbox.export.CocoExport;
+import dev.heatbox.export.LabelStudioExport;
+import dev.heatbox.export.VocExport;
+import dev.heatbox.export.YoloExport;
+import dev.heatbox.job.LabelJob;
+import dev.heatbox.localize.BoxExtractor;
+import dev.heatbox.model.Models;
+import dev.heatbox.model.SplitModel;
+import dev.heatbox.report.ReviewPage;
+import dev.heatbox.util.AtomicFiles;
+import dev.heatbox.util.BadInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "label", mixinStandardHelpOptions = true,
+        description = {"Auto-label a folder of images with a classifier: a heatmap per target class, boxes from it,",
+            "exported for labelling tools. Box score = class probability x mean heat inside the box.",
+            "Writes OUT/coco/annotations.json (ground-truth style, CVAT imports it) and OUT/coco/results.json",
+            "(pycocotools loadRes), OUT/voc/<stem>.xml (with <score>), OUT/yolo/<stem>.txt + classes.txt,",
+            "OUT/labelstudio/tasks.json, OUT/report.html (review page). COCO image ids: with --gt, the ground",
+            "truth's id of the image with the same file name (others are skipped); else 1, 2, ... in byte order",
+            "of the paths. Unreadable images are skipped and listed in OUT/skipped.txt (exit code 4)."})
+public final class LabelCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "model folder")
+    Path model;
+
+    @Option(names = "--images", required = true, description = "an image, a folder of images, or a text file listing images")
+    Path images;
+
+    @Option(names = "--out", required = true, description = "output folder")
+    Path out;
+
+    @Option(names = "--method", defaultValue = "gradcam", description = "explanation method (default ${DEFAULT-VALUE})")
+    String method;
+
+    @Option(names = "--layer", description = "layer to explain (default: the model's)")
+    String layer;
+
+    @Option(names = "--threshold", defaultValue = "0.2", description = "box threshold as a fraction of the map's max (default ${DEFAULT-VALUE})")
+    double threshold;
+
+    @Option(names = "--boxes", defaultValue = "largest", description = "largest or all components (default ${DEFAULT-VALUE})")
+    String boxes;
+
+    @Option(names = "--target", defaultValue = "top1", description = "top1 or topK: label the K best classes (default ${DEFAULT-VALUE})")
+    String target;
+
+    @Option(names = "--min-score", defaultValue = "0", description = "drop boxes scoring below this (default ${DEFAULT-VALUE})")
+    double minScore;
+
+    @Option(names = "--classes", description = "MAP.json: dataset category -> model classes (indexes or label names)")
+    Path classes;
+
+    @Option(names = "--gt", description = "COCO ground truth whose image and category ids the output reuses")
+    Path gt;
+
+    @Option(names = "--format", split = ",", defaultValue = "coco,voc,yolo,labelstudio", description = "formats to write (default ${DEFAULT-VALUE})")
+    List<String> formats;
+
+    @Option(names = "--batch", defaultValue = "16", description = "images per batch (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!target.matches("top\\d+") || Integer.parseInt(target.substring(3)) < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--target must be top1, top2, ...");
+        }
+        if (!boxes.equals("largest") && !boxes.equals("all")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--boxes must be largest or all");
+        }
+        for (String f : formats) {
+            if (!List.of("coco", "voc", "yolo", "labelstudio").contains(f)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "unknown --format '" + f + "'");
+            }
+        }
+        checkWritable(out);
+        List<Path> files = ImageSources.list(images);
+        Coco.Dataset truth = gt == null ? null : CocoReader.readDataset(gt);
+        long t0 = System.nanoTime();
+        try (SplitModel m = Models.load(model, layer, null)) {
+            ClassMap map = classes == null ? null : ClassMap.read(classes, m.labels());
+            LabelJob.Options o = new LabelJob.Options();
+            o.threshold = threshold;
+            o.boxes = boxes.equals("all") ? BoxExtractor.Mode.ALL : BoxExtractor.Mode.LARGEST;
+            o.topK = Integer.parseInt(target.substring(3));
+            o.minScore = minScore;
+            o.batch = batch;
+            LabelJob.Result r = new LabelJob(m, new ExplainEngine(m, Methods.create(method, batch)), o, System.err)
+                    .run(files, map, truth, ReviewPage.MAX_ITEMS);
+            if (formats.contains("coco")) {
+                CocoExport.writeAnnotations(out.resolve("coco/annotations.json"), r.images(), r.categories());
+                CocoExport.writeResults(out.resolve("coco/results.json"), r.images());
+            }
+            if (formats.contains("voc")) {
+                VocExport.writeAll(out.resolve("voc"), r.images());
+            }
+            if (formats.contains("yolo")) {
+                YoloExport.writeAll(out.resolve("yolo"), r.images(), r.categories());
+            }
+            if (formats.contains("labelstudio")) {
+                LabelStudioExport.write(out.resolve("labelstudio/tasks.json"), r.images(), r.imagePaths());
+            }
+            ReviewPage.write(out.resolve("report.html"), r, m.input().height, m.input().width);
+            if (!r.skipped().isEmpty()) {
+                AtomicFiles.writeString(out.resolve("skipped.txt"), String.join("\n", r.skipped()) + "\n");
+            } else {
+                Files.deleteIfExists(out.resolve("skipped.txt"));
+            }
+            summary(r, (System.nanoTime() - t0) / 1e9);
+            return r.skipped().isEmpty() ? 0 : Main.SKIPPED;
+        }
+    }
+
+    static void checkWritable(Path out) {
+        try {
+            Files.createDirectories(out);
+            Path probe = Files.createTempFile(out, ".write-test", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw BadInputException.of(out, "output folder is not writable");
+        }
+    }
+
+    private void summary(LabelJob.Result r, double secs) {
+        int boxCount = r.images().stream().mapToInt(i -> i.detections().size()).sum();
+        System.out.printf(Locale.ROOT, "labelled %d images (%d boxes) in %.1f s, %.1f images/s%n", r.images().size(), boxCount,
+                secs, r.images().size() / secs);
+        for (Map.Entry<String, Integer> e : LabelJob.counts(r.images()).entrySet()) {
+            System.out.printf(Locale.ROOT, "  %-24s %6d%n", e.getKey(), e.getValue());
+        }
+        if (!r.unmapped().isEmpty()) {
+            System.out.println(r.unmapped().size() + " images whose top classes map to no category (no boxes):");
+            r.unmapped().stream().limit(20).forEach(u -> System.out.println("  " + u));
+        }
+        if (!r.skipped().isEmpty()) {
+            System.out.println(r.skipped().size() + " inputs skipped (listed in " + out.resolve("skipped.txt") + "):");
+            r.skipped().stream().limit(20).forEach(u -> System.out.println("  " + u));
+        }
+        System.out.println("output in " + out);
+    }
+}
