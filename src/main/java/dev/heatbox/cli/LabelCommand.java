@@ -76,6 +76,12 @@ public final class LabelCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "images per batch (default ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--resume", description = "continue an interrupted run from OUT/.label-journal.jsonl; the output is the same"
+            + " as an uninterrupted run's")
+    boolean resume;
+
+    static final String JOURNAL = ".label-journal.jsonl";
+
     @Override
     public Integer call() throws IOException {
         if (!target.matches("top\\d+") || Integer.parseInt(target.substring(3)) < 1) {
@@ -101,8 +107,19 @@ public final class LabelCommand implements Callable<Integer> {
             o.topK = Integer.parseInt(target.substring(3));
             o.minScore = minScore;
             o.batch = batch;
-            LabelJob.Result r = new LabelJob(m, new ExplainEngine(m, Methods.create(method, batch)), o, System.err)
-                    .run(files, map, truth, ReviewPage.MAX_ITEMS);
+            Path journalFile = out.resolve(JOURNAL);
+            String settings = settings(files);
+            Map<String, dev.heatbox.export.LabeledImage> done = Map.of();
+            if (resume && Files.exists(journalFile)) {
+                done = dev.heatbox.job.Journal.read(journalFile, settings);
+                System.err.println("resuming: " + done.size() + " images already labelled");
+            }
+            LabelJob.Result r;
+            try (dev.heatbox.job.Journal journal = done.isEmpty() ? dev.heatbox.job.Journal.start(journalFile, settings)
+                    : dev.heatbox.job.Journal.reopen(journalFile)) {
+                r = new LabelJob(m, new ExplainEngine(m, Methods.create(method, batch)), o, System.err)
+                        .run(files, map, truth, ReviewPage.MAX_ITEMS, done, journal);
+            }
             if (formats.contains("coco")) {
                 CocoExport.writeAnnotations(out.resolve("coco/annotations.json"), r.images(), r.categories());
                 CocoExport.writeResults(out.resolve("coco/results.json"), r.images());
@@ -122,9 +139,19 @@ public final class LabelCommand implements Callable<Integer> {
             } else {
                 Files.deleteIfExists(out.resolve("skipped.txt"));
             }
+            Files.deleteIfExists(journalFile); // every output is in place
             summary(r, (System.nanoTime() - t0) / 1e9);
             return r.skipped().isEmpty() ? 0 : Main.SKIPPED;
         }
+    }
+
+    /** Everything that changes the output; a journal from other settings cannot be resumed. */
+    private String settings(List<Path> files) {
+        return String.join("|", model.toAbsolutePath().normalize().toString(), method, String.valueOf(layer),
+                String.valueOf(threshold), boxes, target, String.valueOf(minScore),
+                classes == null ? "" : classes.toAbsolutePath().normalize().toString(),
+                gt == null ? "" : gt.toAbsolutePath().normalize().toString(),
+                Integer.toHexString(files.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList().hashCode()));
     }
 
     static void checkWritable(Path out) {

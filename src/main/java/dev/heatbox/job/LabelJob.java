@@ -60,6 +60,15 @@ public final class LabelJob {
      * @param keepMaps how many images' maps to keep for the review page
      */
     public Result run(List<Path> inputs, ClassMap classes, Coco.Dataset gt, int keepMaps) {
+        return run(inputs, classes, gt, keepMaps, Map.of(), null);
+    }
+
+    /**
+     * @param done    images finished by an interrupted run (from its journal), by file name: not redone
+     * @param journal where finished images are recorded after each batch, or null
+     */
+    public Result run(List<Path> inputs, ClassMap classes, Coco.Dataset gt, int keepMaps, Map<String, LabeledImage> done,
+                      Journal journal) {
         Cv.load();
         List<String> labels = model.labels();
         // categories and their ids
@@ -112,11 +121,19 @@ public final class LabelJob {
         List<String> unmapped = new ArrayList<>();
         Map<String, String> paths = new LinkedHashMap<>();
         Map<String, float[]> maps = new LinkedHashMap<>();
-        List<Path> todo = new ArrayList<>(ids.keySet());
+        List<Path> all = new ArrayList<>(ids.keySet());
+        List<Path> todo = new ArrayList<>();
+        for (Path p : all) {
+            if (!done.containsKey(p.getFileName().toString())) {
+                todo.add(p);
+            }
+        }
+        Map<String, LabeledImage> fresh = new HashMap<>();
         long t0 = System.nanoTime();
-        int done = 0;
+        int finished = 0;
         for (int s = 0; s < todo.size(); s += opt.batch) {
             List<Path> chunk = todo.subList(s, Math.min(todo.size(), s + opt.batch));
+            List<LabeledImage> batchOut = new ArrayList<>();
             List<Path> ok = new ArrayList<>();
             List<Mat> originals = new ArrayList<>();
             List<float[]> tensors = new ArrayList<>();
@@ -164,13 +181,26 @@ public final class LabelJob {
                     if (seen.isEmpty()) {
                         unmapped.add(file + " (top class: " + labels.get(perRank.get(0).get(i).target()) + ")");
                     }
-                    out.add(li);
+                    batchOut.add(li);
+                    fresh.put(file, li);
                 }
             }
-            done += chunk.size();
-            progress(done, todo.size(), t0);
+            if (journal != null) {
+                journal.record(batchOut);
+            }
+            finished += chunk.size();
+            progress(finished, todo.size(), t0);
         }
         progress.println();
+        // output in id order, whether an image was done now or by the interrupted run
+        for (Path p : all) {
+            String f = p.getFileName().toString();
+            LabeledImage li = fresh.containsKey(f) ? fresh.get(f) : done.get(f);
+            if (li != null) {
+                out.add(li);
+                paths.putIfAbsent(f, p.toString());
+            }
+        }
         return new Result(out, categories, skipped, unmapped, paths, maps);
     }
 
