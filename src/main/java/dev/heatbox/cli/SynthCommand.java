@@ -34,6 +34,14 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--bias", defaultValue = "none", description = "none, or background: in train/ the background brightness"
+            + " gives the class away (class c on grey 10+10c); val/ and test/ get random backgrounds (default ${DEFAULT-VALUE})")
+    String bias;
+
+    @Option(names = "--bias-strength", defaultValue = "1.0", description = "fraction of training images whose background follows"
+            + " their class (default ${DEFAULT-VALUE})")
+    double biasStrength;
+
     @Option(names = "--mnist", description = "folder with the MNIST IDX files (default: datasets/mnist-10k)")
     Path mnist;
 
@@ -47,10 +55,16 @@ public final class SynthCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--count must be at least 10 and --size at least 48");
         }
+        if (!bias.equals("none") && !bias.equals("background") || biasStrength < 0 || biasStrength > 1) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--bias is none or background, --bias-strength a fraction in [0, 1]");
+        }
         DigitSynth.Options o = new DigitSynth.Options();
         o.count = count;
         o.size = size;
         o.seed = seed;
+        o.bias = bias;
+        o.biasStrength = biasStrength;
         generate(mnist == null ? Shipped.path("datasets/mnist-10k") : mnist, o, out);
         int[] c = new DigitSynth(null, o).splitCounts();
         System.out.printf("wrote %d train, %d val, %d test images to %s%n", c[0], c[1], c[2], out);

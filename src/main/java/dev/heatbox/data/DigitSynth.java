@@ -29,6 +29,15 @@ public final class DigitSynth {
         public int maxDistractors = 6;
         public int minFragment = 6;
         public int maxFragment = 12;
+        /** "none", or "background": training images get a background brightness that gives their class away. */
+        public String bias = "none";
+        /** Fraction of training images whose background follows their class (the rest get a random one). */
+        public double biasStrength = 1.0;
+    }
+
+    /** Background grey level of class c in a biased set: 10 bands from 10 to 100. */
+    public static int backgroundLevel(int c) {
+        return 10 + 10 * c;
     }
 
     /** One generated image: grey pixels, the target's class and tight pixel box. */
@@ -80,7 +89,7 @@ public final class DigitSynth {
             Random rng = new Random(opt.seed * 1_000_003L + s);
             List<Sample> samples = new ArrayList<>(counts[s]);
             for (int i = 0; i < counts[s]; i++) {
-                samples.add(generate(pools[s], i, rng));
+                samples.add(generate(pools[s], i, rng, s == 0));
             }
             DatasetFolder.write(out.resolve(SPLITS[s]), SPLITS[s], samples);
         }
@@ -88,11 +97,24 @@ public final class DigitSynth {
 
     /** Generates sample i of a split from its pool; the target cycles through the pool. */
     public Sample generate(int[] pool, int i, Random rng) {
+        return generate(pool, i, rng, false);
+    }
+
+    /**
+     * @param training with {@code bias = background}, training images follow their class's background
+     *                 with probability biasStrength; other images (and val/test) get a random class's level
+     */
+    public Sample generate(int[] pool, int i, Random rng, boolean training) {
         Cv.load();
         int s = opt.size;
         byte[] canvas = new byte[s * s];
         int src = pool[i % pool.length];
         int label = mnist.labels()[src];
+        if ("background".equals(opt.bias)) {
+            boolean follows = training && rng.nextDouble() < opt.biasStrength;
+            int level = backgroundLevel(follows ? label : rng.nextInt(10));
+            java.util.Arrays.fill(canvas, (byte) level);
+        }
 
         Mat digit = inkCrop(mnist.images()[src]);
         int longSide = Math.max(digit.rows(), digit.cols());

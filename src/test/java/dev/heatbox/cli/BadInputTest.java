@@ -86,6 +86,17 @@ class BadInputTest {
     }
 
     @Test
+    void auditOnADatasetWithoutBoxes(@TempDir Path tmp) throws IOException {
+        Path d = tmp.resolve("d");
+        Files.createDirectories(d.resolve("images"));
+        Files.copy(Path.of("datasets/coco-sample/images/train2017_000000425988.jpg"), d.resolve("images/a.jpg"));
+        Files.writeString(d.resolve("instances.json"), "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 640,"
+                + " \"height\": 498}], \"annotations\": [], \"categories\": [{\"id\": 1, \"name\": \"goose\"}]}");
+        Run r = run("audit", "--model", "models/mobilenet_v1_0.25_128", "--data", d.toString(), "--out", tmp.resolve("o").toString());
+        assertOneLine(r, 3, "the audit needs ground-truth boxes");
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         assertEquals(2, run("synth", "digits", "--bogus").code());
     }
