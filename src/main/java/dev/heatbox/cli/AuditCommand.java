@@ -66,28 +66,29 @@ public final class AuditCommand implements Callable<Integer> {
             EvidenceAudit audit = new EvidenceAudit();
             Map<String, List<AuditPage.Example>> examples = new HashMap<>();
             Map<Long, String> names = d.categoryNames();
+            // one entry per (image, ground-truth category in it): each category is explained and measured on its own boxes
             List<DatasetFolder.Item> items = new ArrayList<>();
+            List<Long> itemCats = new ArrayList<>();
             int unmapped = 0;
+            int top1Right = 0;
             for (DatasetFolder.Item it : d.items()) {
-                if (it.boxes().isEmpty()) {
-                    continue;
+                for (Long c : new java.util.LinkedHashSet<>(it.categories())) {
+                    if (classesOf.getOrDefault(names.get(c), List.of()).isEmpty()) {
+                        unmapped++;
+                    } else {
+                        items.add(it);
+                        itemCats.add(c);
+                    }
                 }
-                if (classesOf.getOrDefault(names.get(it.categories().get(0)), List.of()).isEmpty()) {
-                    unmapped++;
-                    continue;
-                }
-                items.add(it);
-            }
-            if (items.isEmpty()) {
-                throw BadInputException.of(data, "no image has a box of a category the model can name; give --classes");
             }
             for (int s = 0; s < items.size(); s += batch) {
                 List<DatasetFolder.Item> chunk = items.subList(s, Math.min(items.size(), s + batch));
+                List<Long> chunkCats = itemCats.subList(s, Math.min(items.size(), s + batch));
                 List<float[]> inputs = new ArrayList<>();
                 List<String> cats = new ArrayList<>();
-                for (DatasetFolder.Item it : chunk) {
-                    inputs.add(m.input().toTensor(Cv.read(it.image(), m.input().grey())));
-                    cats.add(names.get(it.categories().get(0)));
+                for (int i = 0; i < chunk.size(); i++) {
+                    inputs.add(m.input().toTensor(Cv.read(chunk.get(i).image(), m.input().grey())));
+                    cats.add(names.get(chunkCats.get(i)));
                 }
                 // each image explained for its ground-truth category: its most probable member class
                 List<Explanation> ex = engine.explain(inputs, (p, n, c) -> {
@@ -108,7 +109,7 @@ public final class AuditCommand implements Callable<Integer> {
                     Explanation e = ex.get(i);
                     List<PixelBox> boxes = new ArrayList<>();
                     for (int b = 0; b < it.boxes().size(); b++) {
-                        if (it.categories().get(b).equals(it.categories().get(0))) {
+                        if (it.categories().get(b).equals(chunkCats.get(i))) {
                             boxes.add(it.boxes().get(b).resizedLikeWsol(it.width(), it.height(), e.width(), e.height()));
                         }
                     }
@@ -116,6 +117,9 @@ public final class AuditCommand implements Callable<Integer> {
                     EvidenceAudit.ImageScore sc = EvidenceAudit.score(it.image().toString(), cats.get(i), e.map(), e.height(),
                             e.width(), boxes, pred.isEmpty() ? null : pred.get(0).box());
                     audit.accumulate(sc);
+                    if (classesOf.get(cats.get(i)).contains(e.top1())) {
+                        top1Right++;
+                    }
                     examples.computeIfAbsent(cats.get(i), k -> new ArrayList<>())
                             .add(new AuditPage.Example(it.image(), sc, e.map(), e.height(), e.width(), boxes));
                     examples.get(cats.get(i)).sort((a, b) -> Double.compare(a.score().energyInBox(), b.score().energyInBox()));
@@ -124,7 +128,7 @@ public final class AuditCommand implements Callable<Integer> {
                     }
                 }
             }
-            write(audit, examples, unmapped);
+            write(audit, examples, unmapped, (double) top1Right / items.size());
         }
         return 0;
     }
@@ -146,11 +150,13 @@ public final class AuditCommand implements Callable<Integer> {
         return out;
     }
 
-    private void write(EvidenceAudit audit, Map<String, List<AuditPage.Example>> examples, int unmapped) {
+    private void write(EvidenceAudit audit, Map<String, List<AuditPage.Example>> examples, int unmapped, double top1) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("method", method);
         doc.put("rule", EvidenceAudit.RULE);
-        doc.put("overall", row(audit.overall()));
+        Map<String, Object> overall = row(audit.overall());
+        overall.put("top1_accuracy", top1); // share of (image, category) pairs whose top-1 class stands for that category
+        doc.put("overall", overall);
         Map<String, Object> cls = new LinkedHashMap<>();
         List<String> flagged = new ArrayList<>();
         System.out.println("  class            images  energy_in_box  box_area_share  pointing  outside_box  flagged");
@@ -165,10 +171,11 @@ public final class AuditCommand implements Callable<Integer> {
         doc.put("classes", cls);
         doc.put("flagged", flagged);
         if (unmapped > 0) {
-            doc.put("images_without_a_model_class", unmapped);
+            doc.put("image_categories_without_a_model_class", unmapped);
         }
         Json.write(out.resolve("audit.json"), doc);
         AuditPage.write(out.resolve("audit.html"), flagged, examples, EvidenceAudit.RULE);
+        System.out.printf(Locale.ROOT, "top-1 accuracy on these images: %.3f%n", top1);
         System.out.println(flagged.isEmpty() ? "no class flagged" : "flagged: " + String.join(", ", flagged));
         System.out.println("rule: " + EvidenceAudit.RULE);
         System.out.println("audit in " + out);

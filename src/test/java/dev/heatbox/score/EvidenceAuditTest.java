@@ -47,8 +47,10 @@ class EvidenceAuditTest {
     void flagRuleOnConstructedCases() {
         // a uniform map on a small object: lift 1, most evidence outside -> flagged
         assertTrue(EvidenceAudit.flag(0.16, 0.16));
-        // small object, 40% of the energy on it: lift 2.5 -> not flagged, although most is outside
-        assertFalse(EvidenceAudit.flag(0.40, 0.16));
+        // small object, 40% of the energy on it: 2.5 times a uniform map, but most is outside -> flagged
+        assertTrue(EvidenceAudit.flag(0.40, 0.16));
+        // small object with 60% of the energy on it -> not flagged
+        assertFalse(EvidenceAudit.flag(0.60, 0.16));
         // a large object (60% of the image) with 55% of the energy: the majority is on it -> not flagged
         assertFalse(EvidenceAudit.flag(0.55, 0.60));
         // a large object with 45%: below its share and below half -> flagged
