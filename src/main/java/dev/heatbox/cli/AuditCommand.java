@@ -44,6 +44,9 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "gradcam", description = "explanation method (default ${DEFAULT-VALUE})")
     String method;
 
+    @Option(names = "--layer", description = "layer to explain (default: the model's)")
+    String layer;
+
     @Option(names = "--classes", description = "MAP.json: dataset category -> model classes, when the names differ")
     Path classes;
 
@@ -59,7 +62,7 @@ public final class AuditCommand implements Callable<Integer> {
         }
         Cv.load();
         LabelCommand.checkWritable(out);
-        try (SplitModel m = Models.load(model, null, null)) {
+        try (SplitModel m = Models.load(model, layer, null)) {
             Map<String, List<Integer>> classesOf = categoryClasses(d, m);
             ExplainEngine engine = new ExplainEngine(m, Methods.create(method, batch));
             BoxExtractor camRule = new BoxExtractor(0.2, BoxExtractor.Mode.LARGEST);
