@@ -43,12 +43,13 @@ public final class BenchCommand implements Callable<Integer> {
     Path images;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         Cv.load();
         int reps = quick ? 2 : repeats;
         int threads = Runtime.getRuntime().availableProcessors();
         List<float[]> maps = syntheticMaps(quick ? 64 : 256, 224, 224, 7);
         List<Map<String, Object>> results = new ArrayList<>();
+        Map<String, Object> memory = new LinkedHashMap<>();
 
         BoxExtractor ex = new BoxExtractor(0.2, BoxExtractor.Mode.LARGEST);
         results.add(row("boxes", threads, measure(reps, maps.size() * 20, () -> {
@@ -78,10 +79,32 @@ public final class BenchCommand implements Callable<Integer> {
                     }
                 }))));
 
-        List<Path> toTime = models != null ? models : List.of(Shipped.path("models/mobilenet_v2_1.0_224"),
-                Shipped.path("models/mobilenet_v1_0.25_128"));
-        for (Path mdir : toTime) {
-            results.addAll(ModelBench.run(mdir, images, batches, reps, quick, threads));
+        Path work = java.nio.file.Files.createTempDirectory("heatbox-bench");
+        try {
+            Path digitsModel = PipelineBench.trainDigits(work, quick ? 300 : 2000, 1, results, threads);
+            List<Path> toTime = new ArrayList<>(models != null ? models : List.of(Shipped.path("models/mobilenet_v2_1.0_224"),
+                    Shipped.path("models/mobilenet_v1_0.25_128")));
+            toTime.add(digitsModel);
+            for (Path mdir : toTime) {
+                Path imgs = mdir.equals(digitsModel) ? work.resolve("digits/test/images") : images;
+                results.addAll(ModelBench.run(mdir, imgs, batches, reps, quick, threads));
+                results.get(results.size() - 1).put("peak_rss_mb", PipelineBench.peakRssMb());
+            }
+            // the whole label job on a folder of generated digits, with MobileNetV1 (decode → model → boxes → export)
+            Path v1 = Shipped.path("models/mobilenet_v1_0.25_128");
+            Path digitImages = work.resolve("digits/train/images");
+            double[] job = PipelineBench.labelJob(v1, digitImages, 16, reps, work.resolve("label"));
+            Map<String, Object> jr = ModelBench.row("mobilenet_v1_0.25_128", "label", 16, threads, job, Double.NaN);
+            jr.put("ratio_to_forward", null);
+            jr.put("peak_rss_mb", PipelineBench.peakRssMb());
+            results.add(jr);
+            if (!quick) {
+                long[] rss = PipelineBench.rssAfter(v1, digitImages, 1000, 10000);
+                memory.put("rss_mb_after_1000_images", rss[0]);
+                memory.put("rss_mb_after_10000_images", rss[1]);
+            }
+        } finally {
+            TrainCommand.deleteTree(work);
         }
 
         Map<String, Object> machine = new LinkedHashMap<>();
@@ -94,7 +117,14 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("machine", machine);
         doc.put("results", results);
+        if (!memory.isEmpty()) {
+            doc.put("memory", memory);
+        }
         Json.write(out.resolve("bench.json"), doc);
+        if (!memory.isEmpty()) {
+            System.out.println("RSS after 1,000 / 10,000 labelled images: " + memory.get("rss_mb_after_1000_images") + " / "
+                    + memory.get("rss_mb_after_10000_images") + " MB");
+        }
         System.out.println("| model | method | batch | threads | per s (min / median / max) | x forward |");
         System.out.println("|---|---|---|---|---|---|");
         for (Map<String, Object> r : results) {

@@ -131,22 +131,34 @@ public final class LabelJob {
         Map<String, LabeledImage> fresh = new HashMap<>();
         long t0 = System.nanoTime();
         int finished = 0;
+        // decoding runs one batch ahead on its own thread, so the model never waits for JPEG decoding
+        java.util.concurrent.ExecutorService decoder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "heatbox-decode");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.Future<Decoded> pending = todo.isEmpty() ? null
+                : decoder.submit(() -> decode(todo.subList(0, Math.min(todo.size(), opt.batch))));
         for (int s = 0; s < todo.size(); s += opt.batch) {
             List<Path> chunk = todo.subList(s, Math.min(todo.size(), s + opt.batch));
             List<LabeledImage> batchOut = new ArrayList<>();
-            List<Path> ok = new ArrayList<>();
-            List<Mat> originals = new ArrayList<>();
-            List<float[]> tensors = new ArrayList<>();
-            for (Path p : chunk) {
-                try {
-                    Mat m = Cv.read(p, model.input().grey());
-                    originals.add(m);
-                    tensors.add(model.input().toTensor(m));
-                    ok.add(p);
-                } catch (BadInputException e) {
-                    skipped.add(e.getMessage());
-                }
+            Decoded dec;
+            try {
+                dec = pending.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
             }
+            int nextStart = s + opt.batch;
+            pending = nextStart < todo.size()
+                    ? decoder.submit(() -> decode(todo.subList(nextStart, Math.min(todo.size(), nextStart + opt.batch))))
+                    : null;
+            List<Path> ok = dec.ok();
+            List<Mat> originals = dec.originals();
+            List<float[]> tensors = dec.tensors();
+            skipped.addAll(dec.skipped());
             if (!ok.isEmpty()) {
                 List<List<Explanation>> perRank = new ArrayList<>();
                 for (int r = 0; r < opt.topK; r++) {
@@ -191,6 +203,7 @@ public final class LabelJob {
             finished += chunk.size();
             progress(finished, todo.size(), t0);
         }
+        decoder.shutdownNow();
         progress.println();
         // output in id order, whether an image was done now or by the interrupted run
         for (Path p : all) {
@@ -202,6 +215,27 @@ public final class LabelJob {
             }
         }
         return new Result(out, categories, skipped, unmapped, paths, maps);
+    }
+
+    private record Decoded(List<Path> ok, List<Mat> originals, List<float[]> tensors, List<String> skipped) {}
+
+    /** Reads and converts a batch; unreadable images are named in {@code skipped}, not thrown. */
+    private Decoded decode(List<Path> chunk) {
+        List<Path> ok = new ArrayList<>();
+        List<Mat> originals = new ArrayList<>();
+        List<float[]> tensors = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (Path p : chunk) {
+            try {
+                Mat m = Cv.read(p, model.input().grey());
+                originals.add(m);
+                tensors.add(model.input().toTensor(m));
+                ok.add(p);
+            } catch (BadInputException e) {
+                skipped.add(e.getMessage());
+            }
+        }
+        return new Decoded(ok, originals, tensors, skipped);
     }
 
     private void progress(int done, int total, long t0) {

@@ -1,0 +1,119 @@
+package dev.heatbox.cli;
+
+import dev.heatbox.data.DatasetFolder;
+import dev.heatbox.data.DigitSynth;
+import dev.heatbox.data.ImageSources;
+import dev.heatbox.data.Mnist;
+import dev.heatbox.explain.ExplainEngine;
+import dev.heatbox.explain.Methods;
+import dev.heatbox.export.CocoExport;
+import dev.heatbox.export.VocExport;
+import dev.heatbox.job.LabelJob;
+import dev.heatbox.model.CamTrainer;
+import dev.heatbox.model.Models;
+import dev.heatbox.model.SplitModel;
+import dev.heatbox.model.TrainConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** heatbox bench's whole-job figures: CAM training, the label job, and memory over many images. */
+final class PipelineBench {
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    private PipelineBench() {}
+
+    /** Generates digits, trains the CAM network on them (the training figure) and returns the model folder. */
+    static Path trainDigits(Path work, int count, int epochs, List<Map<String, Object>> rows, int threads) throws IOException {
+        DigitSynth.Options o = new DigitSynth.Options();
+        o.count = count;
+        new DigitSynth(Mnist.load(Shipped.path("datasets/mnist-10k")), o).writeAll(work.resolve("digits"));
+        TrainConfig c = TrainConfig.read(Shipped.path("configs/train-cam-digits.json"));
+        c.training.epochs = epochs;
+        DatasetFolder.Loaded train = DatasetFolder.read(work.resolve("digits/train"));
+        CamTrainer.Tensors t = CamTrainer.load(train, c.input);
+        CamTrainer.Result r = new CamTrainer(c, QUIET).train(t, null, CamTrainer.classNames(train), work.resolve("cam"));
+        double[] rate = {r.imagesPerSecond()};
+        Map<String, Object> row = ModelBench.row("cam-digits", "train", c.training.batch_size, threads, rate, Double.NaN);
+        row.put("ratio_to_forward", null);
+        row.put("peak_rss_mb", peakRssMb());
+        rows.add(row);
+        return work.resolve("cam");
+    }
+
+    /** The label job end to end on a folder (decode → model → Grad-CAM → boxes → COCO/VOC export). */
+    static double[] labelJob(Path modelDir, Path images, int batch, int reps, Path out) {
+        List<Path> files = ImageSources.list(images);
+        double[] rates = new double[reps];
+        try (SplitModel m = Models.load(modelDir, null, null)) {
+            for (int r = -1; r < reps; r++) { // r = −1: warm-up
+                long t0 = System.nanoTime();
+                LabelJob.Options o = new LabelJob.Options();
+                o.batch = batch;
+                LabelJob.Result res = new LabelJob(m, new ExplainEngine(m, Methods.create("gradcam", batch)), o, QUIET)
+                        .run(files, null, null, 0);
+                CocoExport.writeResults(out.resolve("coco/results.json"), res.images());
+                VocExport.writeAll(out.resolve("voc"), res.images());
+                if (r >= 0) {
+                    rates[r] = files.size() / ((System.nanoTime() - t0) / 1e9);
+                }
+            }
+        }
+        java.util.Arrays.sort(rates);
+        return rates;
+    }
+
+    /** RSS after labelling {@code small} images and after {@code large} more, in one JVM. */
+    static long[] rssAfter(Path modelDir, Path images, int small, int large) {
+        List<Path> files = ImageSources.list(images);
+        List<Path> all = new ArrayList<>();
+        for (int i = 0; all.size() < large; i++) {
+            all.add(files.get(i % files.size()));
+        }
+        long[] out = new long[2];
+        try (SplitModel m = Models.load(modelDir, null, null)) {
+            LabelJob.Options o = new LabelJob.Options();
+            ExplainEngine e = new ExplainEngine(m, Methods.create("gradcam", 16));
+            // the same file may come back: each pass is a separate job, so ids and names never clash
+            int done = 0;
+            while (done < large) {
+                int n = Math.min(files.size(), large - done);
+                new LabelJob(m, e, o, QUIET).run(files.subList(0, n), null, null, 0);
+                done += n;
+                if (done >= small && out[0] == 0) {
+                    System.gc();
+                    out[0] = rssMb();
+                }
+            }
+            System.gc();
+            out[1] = rssMb();
+        }
+        return out;
+    }
+
+    static long rssMb() {
+        return statusKb("VmRSS:") / 1024;
+    }
+
+    static long peakRssMb() {
+        return statusKb("VmHWM:") / 1024;
+    }
+
+    private static long statusKb(String key) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith(key)) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+}
