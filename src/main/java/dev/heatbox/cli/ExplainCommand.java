@@ -29,7 +29,10 @@ import org.opencv.core.Mat;
         description = {"Heatmaps for a trained or pretrained classifier, without retraining.",
             "Methods: cam (needs global average pooling + a linear classifier), gradcam, gradcam++, xgradcam,",
             "layercam, hirescam (one forward + a backward through the head only), scorecam (gradient-free;",
-            "costs one forward pass per channel of the layer and image: 1,280 for MobileNetV2's last conv).",
+            "costs one forward pass per channel of the layer and image: 1,280 for MobileNetV2's last conv),",
+            "saliency (input gradient; --smooth N for SmoothGrad, N backward passes; signed gradients in",
+            "OUT/gradients/<stem>.npy, float32 [C, H, W]), occlusion (one forward per patch position) and rise",
+            "(one forward per mask) for models without gradients.",
             "Writes OUT/heatmaps/<image-stem>.npy (or <stem>__<INDEX>.npy with several targets), float32 [H, W]",
             "in [0, 1] at the model's input size, OUT/heatmaps/index.json and OUT/overlays/*.png."})
 public final class ExplainCommand implements Callable<Integer> {
@@ -58,6 +61,24 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "images per batch (default ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--smooth", defaultValue = "1", description = "saliency: SmoothGrad over N noisy copies (default ${DEFAULT-VALUE}: plain gradient)")
+    int smooth;
+
+    @Option(names = "--noise", defaultValue = "0.15", description = "SmoothGrad noise, a fraction of the input range (default ${DEFAULT-VALUE})")
+    double noise;
+
+    @Option(names = "--patch", defaultValue = "0", description = "occlusion patch side in input pixels (default: width/8)")
+    int patch;
+
+    @Option(names = "--stride", defaultValue = "0", description = "occlusion stride (default: patch/2)")
+    int stride;
+
+    @Option(names = "--masks", defaultValue = "2000", description = "RISE: number of random masks (default ${DEFAULT-VALUE}); one forward pass each")
+    int masks;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed for RISE masks and SmoothGrad noise (default ${DEFAULT-VALUE})")
+    long seed;
+
     @Option(names = "--overlays", defaultValue = "16", description = "overlay PNGs for the first N images, or 'all' (default ${DEFAULT-VALUE})")
     String overlays;
 
@@ -79,7 +100,15 @@ public final class ExplainCommand implements Callable<Integer> {
         try (SplitModel m = Models.load(model, layer, outputNode)) {
             List<TargetRule> rules = rules(m.labels());
             boolean several = rules.size() > 1;
-            Method meth = Methods.create(method, Math.max(8, batch));
+            Methods.Options mo = new Methods.Options();
+            mo.batch = Math.max(8, batch);
+            mo.smooth = smooth;
+            mo.noise = noise;
+            mo.patch = patch;
+            mo.stride = stride;
+            mo.masks = masks;
+            mo.seed = seed;
+            Method meth = Methods.create(method, mo, m.input().width);
             ExplainEngine engine = new ExplainEngine(m, meth);
             List<Map<String, Object>> index = new ArrayList<>();
             long t0 = System.nanoTime();
@@ -99,6 +128,12 @@ public final class ExplainCommand implements Callable<Integer> {
                         String stem = ImageSources.stem(chunk.get(i));
                         String name = several ? stem + "__" + e.target() : stem;
                         Npy.writeFloat32(out.resolve("heatmaps").resolve(name + ".npy"), e.map(), e.height(), e.width());
+                        if (meth instanceof dev.heatbox.explain.Saliency sal) {
+                            int per = m.input().channels() * e.height() * e.width();
+                            float[] g = java.util.Arrays.copyOfRange(sal.lastGradient(), i * per, (i + 1) * per);
+                            Npy.writeFloat32(out.resolve("gradients").resolve(name + ".npy"), g, m.input().channels(),
+                                    e.height(), e.width());
+                        }
                         Map<String, Object> entry = new LinkedHashMap<>();
                         entry.put("file", name + ".npy");
                         entry.put("image", chunk.get(i).toString());
