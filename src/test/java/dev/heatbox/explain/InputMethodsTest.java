@@ -61,12 +61,7 @@ class InputMethodsTest {
                     }
                 }
             }
-            ExplainEngine e = new ExplainEngine(m, new Occlusion(32, 32, 16) {
-                @Override
-                public boolean relu() {
-                    return false;
-                }
-            });
+            ExplainEngine e = new ExplainEngine(m, new Occlusion(32, 32, 16));
             ExplainEngine.LayerMaps lm = e.layerMaps(List.of(x), TargetRule.rank(0, m.labels()));
             float[] map = lm.maps()[0];
             double right = 0;
