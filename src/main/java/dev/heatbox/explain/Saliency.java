@@ -56,7 +56,7 @@ public final class Saliency implements Method {
     static NDArray inputGradient(SplitModel model, NDArray x, int[] targets) {
         x.setRequiresGradient(true);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            MxInference.inferenceModeWhileRecording();
+            MxInference.recordingModeFor(model);
             NDArray s = model.scores(model.features(x));
             NDArray pick = s.getManager().create(targets).oneHot((int) s.getShape().get(1));
             gc.backward(s.mul(pick).sum());

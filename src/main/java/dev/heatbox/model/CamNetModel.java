@@ -142,6 +142,11 @@ public final class CamNetModel implements SplitModel {
     }
 
     @Override
+    public boolean sameInTrainingMode() {
+        return !spec.architecture.batchNorm;
+    }
+
+    @Override
     public NDArray classifierWeight() {
         Block linear = new ArrayList<>(head.getChildren().values()).get(2);
         if (!(linear instanceof Linear)) {

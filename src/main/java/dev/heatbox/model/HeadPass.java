@@ -20,7 +20,7 @@ public record HeadPass(NDArray scores, NDArray gradient) {
         features.setRequiresGradient(true);
         NDArray scores;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            MxInference.inferenceModeWhileRecording();
+            MxInference.recordingModeFor(model);
             scores = model.scores(features);
             gc.backward(objective.apply(scores).sum());
         }

@@ -33,6 +33,11 @@ public interface SplitModel extends AutoCloseable {
     /** The linear classifier after global average pooling, [classes, K]; null where CAM does not apply. */
     NDArray classifierWeight();
 
+    /** True when training mode computes the same outputs (no batch norm, no dropout): see MxInference. */
+    default boolean sameInTrainingMode() {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -90,6 +90,44 @@ class CamNetworkTest {
     }
 
     @Test
+    void inputGradientThroughMaxPoolingMatchesFiniteDifferences() {
+        // ../shared/NOTES-djl-mxnet.md: MKLDNN's max-pool backward was wrong in inference mode
+        Engine.getInstance().setRandomSeed(11);
+        TrainConfig c = tinyConfig();
+        c.architecture.batchNorm = false;
+        try (Model model = Model.newInstance("tiny")) {
+            model.setBlock(c.architecture.build());
+            CamNetModel.initialize(model.getBlock(), model.getNDManager(), c.input);
+            CamNetModel net = CamNetModel.of(spec(c), model, List.of("a", "b", "c"));
+            try (NDManager m = model.getNDManager().newSubManager()) {
+                float[] x = randomInput(1, 4);
+                Shape shape = new Shape(1, 1, 16, 16);
+                NDArray xa = m.create(x, shape);
+                xa.setRequiresGradient(true);
+                try (ai.djl.training.GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    dev.heatbox.model.mxnet.MxInference.recordingModeFor(net);
+                    gc.backward(net.forward(xa).get(":, 1").sum());
+                }
+                float[] g = xa.getGradient().toFloatArray();
+                double eps = 1e-3;
+                double gmax = 0;
+                for (float v : g) {
+                    gmax = Math.max(gmax, Math.abs(v));
+                }
+                for (int idx = 0; idx < 256; idx += 7) {
+                    float[] p = x.clone();
+                    float[] q = x.clone();
+                    p[idx] += (float) eps;
+                    q[idx] -= (float) eps;
+                    double fd = (net.forward(m.create(p, shape)).getFloat(0, 1) - net.forward(m.create(q, shape)).getFloat(0, 1))
+                            / (2 * eps);
+                    assertEquals(fd, g[idx], 0.05 * gmax + 1e-4, "pixel " + idx);
+                }
+            }
+        }
+    }
+
+    @Test
     void aFewTrainingStepsLowerTheLoss(@TempDir Path tmp) throws IOException {
         TrainConfig c = tinyConfig();
         c.training.epochs = 15;
@@ -116,6 +154,19 @@ class CamNetworkTest {
         CamTrainer.Result res = new CamTrainer(c, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
                 .train(t, t, List.of("a", "b", "c"), tmp.resolve("m"));
         List<Double> losses = res.epochLosses();
+        // on the trained network, Grad-CAM equals CAM / (h·w) (the article's equivalence on GAP networks)
+        try (CamNetModel trained = CamNetModel.load(tmp.resolve("m"), ModelSpec.read(tmp.resolve("m")))) {
+            List<float[]> in = List.of(java.util.Arrays.copyOfRange(data, 0, 256), java.util.Arrays.copyOfRange(data, 256, 512));
+            dev.heatbox.explain.TargetRule top = dev.heatbox.explain.TargetRule.rank(0, trained.labels());
+            var cam = new dev.heatbox.explain.ExplainEngine(trained, new dev.heatbox.explain.Cam()).layerMaps(in, top);
+            var grad = new dev.heatbox.explain.ExplainEngine(trained, new dev.heatbox.explain.GradCam()).layerMaps(in, top);
+            int z = cam.height() * cam.width();
+            for (int i = 0; i < 2; i++) {
+                for (int p = 0; p < z; p++) {
+                    assertEquals(cam.maps()[i][p] / z, grad.maps()[i][p], 1e-5 * (1 + Math.abs(cam.maps()[i][p] / z)));
+                }
+            }
+        }
         assertEquals(15, losses.size());
         assertTrue(losses.get(losses.size() - 1) < 0.75 * losses.get(0), "loss went from " + losses.get(0) + " to "
                 + losses.get(losses.size() - 1));

@@ -6,7 +6,10 @@ import ai.djl.mxnet.engine.MxGradientCollector;
 /**
  * MXNet runs everything inside a gradient collector in training mode, where batch norm uses
  * batch statistics (and a symbol block overwrites its moving averages). Explanations must see
- * the model as it predicts, so recording is switched back to inference mode here.
+ * the model as it predicts. But MKLDNN's max-pool backward is wrong in inference mode
+ * (../shared/NOTES-djl-mxnet.md; reproduced by CamNetworkTest). So: a model that computes the same
+ * in both modes (no batch norm, no dropout) stays in training mode while recording, which gives the
+ * correct max-pool gradient; any other model is switched to inference mode.
  */
 public final class MxInference {
     private MxInference() {}
@@ -15,6 +18,13 @@ public final class MxInference {
     public static void inferenceModeWhileRecording() {
         if ("MXNet".equals(Engine.getInstance().getEngineName())) {
             MxGradientCollector.setTraining(false);
+        }
+    }
+
+    /** Call right after opening a gradient collector: the mode that gives this model's true gradient. */
+    public static void recordingModeFor(dev.heatbox.model.SplitModel model) {
+        if (!model.sameInTrainingMode()) {
+            inferenceModeWhileRecording();
         }
     }
 }

@@ -208,6 +208,17 @@ public final class MxSymbolModel implements SplitModel {
     }
 
     @Override
+    public boolean sameInTrainingMode() {
+        for (int i = 0; i < graph.size(); i++) {
+            String op = graph.op(i);
+            if (op.equals("BatchNorm") || op.equals("Dropout") || op.startsWith("_contrib_SyncBatchNorm")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public ModelSpec spec() {
         return spec;
     }
