@@ -38,6 +38,15 @@ public interface SplitModel extends AutoCloseable {
         return false;
     }
 
+    /**
+     * ∂(each image's target score)/∂input with the given rule at every rectifier (vanilla
+     * gradient, deconvnet, guided backprop), by a backward pass run segment by segment between
+     * the rectifiers.
+     */
+    default NDArray rectifiedGradient(NDArray input, int[] targets, RectifierRule rule) {
+        throw new UnsupportedOperationException("deconvnet/guided backprop are not available for " + spec().format);
+    }
+
     @Override
     void close();
 }

@@ -104,6 +104,15 @@ public final class MxSymbolModel implements SplitModel {
         return m;
     }
 
+    /** A model from an in-memory graph and parameters (tests build tiny graphs by hand). */
+    static MxSymbolModel of(ModelSpec spec, NDManager manager, JsonNode json, Map<String, NDArray> params, List<String> labels,
+                            String layer) {
+        SymbolGraph g = new SymbolGraph(json, params.keySet());
+        MxSymbolModel m = new MxSymbolModel(spec, manager, g, params, labels, g.preSoftmax(), json.toString());
+        m.setLayer(layer);
+        return m;
+    }
+
     private static Path inside(Path dir, String name, Path specFile) {
         Path p = dir.resolve(name).normalize();
         if (!p.startsWith(dir.normalize())) {
@@ -205,6 +214,16 @@ public final class MxSymbolModel implements SplitModel {
             cur = t;
         }
         return prev[b.length()];
+    }
+
+    private RectifiedBackward rectified;
+
+    @Override
+    public NDArray rectifiedGradient(NDArray input, int[] targets, dev.heatbox.model.RectifierRule rule) {
+        if (rectified == null) {
+            rectified = new RectifiedBackward(graph, output, (json, inputs) -> block(json, inputs));
+        }
+        return rectified.gradient(input, targets, rule, store, this);
     }
 
     @Override

@@ -172,6 +172,41 @@ public final class SymbolGraph {
         return new Split(trunk, headJson, cutNames, headInputs);
     }
 
+    /**
+     * The sub-graph computing {@code end} from the given source nodes, which become input variables
+     * named {@code heatbox_src_<name>}; returns the JSON and the sources it reads, in graph order.
+     */
+    public Split segment(int end, java.util.Set<Integer> sources) {
+        BitSet keep = new BitSet();
+        List<Integer> stack = new ArrayList<>(List.of(end));
+        Set<Integer> used = new java.util.TreeSet<>();
+        while (!stack.isEmpty()) {
+            int n = stack.remove(stack.size() - 1);
+            if (keep.get(n)) {
+                continue;
+            }
+            keep.set(n);
+            if (sources.contains(n) && n != end) {
+                used.add(n);
+                continue; // a source: its inputs are not needed
+            }
+            if (sources.contains(n)) {
+                used.add(n);
+                continue;
+            }
+            stack.addAll(inputs(n));
+        }
+        Map<Integer, String> replaced = new HashMap<>();
+        List<String> names = new ArrayList<>();
+        List<String> inputNames = new ArrayList<>();
+        for (int u : used) {
+            replaced.put(u, "heatbox_src_" + name(u));
+            names.add(name(u));
+            inputNames.add("heatbox_src_" + name(u));
+        }
+        return new Split(null, write(keep, List.of(end), replaced), names, inputNames);
+    }
+
     /** The sub-graph that computes one parameter-only node (a dequantized weight, say). */
     public String constantJson(int node) {
         if (dependsOnInput(node)) {
