@@ -30,8 +30,10 @@ import org.opencv.core.Mat;
             "Methods: cam (needs global average pooling + a linear classifier), gradcam, gradcam++, xgradcam,",
             "layercam, hirescam (one forward + a backward through the head only), scorecam (gradient-free;",
             "costs one forward pass per channel of the layer and image: 1,280 for MobileNetV2's last conv),",
-            "saliency (input gradient; --smooth N for SmoothGrad, N backward passes; signed gradients in",
-            "OUT/gradients/<stem>.npy, float32 [C, H, W]), occlusion (one forward per patch position) and rise",
+            "saliency (input gradient; --smooth N for SmoothGrad, N backward passes), deconvnet and guided",
+            "(the backward rule changed at every ReLU/ReLU6, run segment by segment between them), guided-gradcam",
+            "(guided x Grad-CAM); signed gradients in OUT/gradients/<stem>.npy, float32 [C, H, W]. occlusion",
+            "(one forward per patch position) and rise",
             "(one forward per mask) for models without gradients.",
             "Writes OUT/heatmaps/<image-stem>.npy (or <stem>__<INDEX>.npy with several targets), float32 [H, W]",
             "in [0, 1] at the model's input size, OUT/heatmaps/index.json and OUT/overlays/*.png."})
@@ -128,9 +130,12 @@ public final class ExplainCommand implements Callable<Integer> {
                         String stem = ImageSources.stem(chunk.get(i));
                         String name = several ? stem + "__" + e.target() : stem;
                         Npy.writeFloat32(out.resolve("heatmaps").resolve(name + ".npy"), e.map(), e.height(), e.width());
-                        if (meth instanceof dev.heatbox.explain.Saliency sal) {
+                        float[] signed = meth instanceof dev.heatbox.explain.Saliency sal ? sal.lastGradient()
+                                : meth instanceof dev.heatbox.explain.RectifiedSaliency rs ? rs.lastGradient()
+                                : meth instanceof dev.heatbox.explain.GuidedGradCam gg ? gg.lastGradient() : null;
+                        if (signed != null) {
                             int per = m.input().channels() * e.height() * e.width();
-                            float[] g = java.util.Arrays.copyOfRange(sal.lastGradient(), i * per, (i + 1) * per);
+                            float[] g = java.util.Arrays.copyOfRange(signed, i * per, (i + 1) * per);
                             Npy.writeFloat32(out.resolve("gradients").resolve(name + ".npy"), g, m.input().channels(),
                                     e.height(), e.width());
                         }

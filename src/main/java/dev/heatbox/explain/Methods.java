@@ -5,7 +5,7 @@ import java.util.List;
 /** The --method names and the classes behind them. */
 public final class Methods {
     public static final List<String> NAMES = List.of("cam", "gradcam", "gradcam++", "xgradcam", "layercam", "hirescam",
-            "scorecam", "saliency", "occlusion", "rise");
+            "scorecam", "saliency", "deconvnet", "guided", "guided-gradcam", "occlusion", "rise");
 
     /** Settings of the input-level methods. */
     public static final class Options {
@@ -37,6 +37,9 @@ public final class Methods {
         int batch = o.batch;
         switch (name) {
             case "saliency": return new Saliency(o.smooth, o.noise, o.seed);
+            case "deconvnet": return new RectifiedSaliency(dev.heatbox.model.RectifierRule.DECONVNET);
+            case "guided": return new RectifiedSaliency(dev.heatbox.model.RectifierRule.GUIDED);
+            case "guided-gradcam": return new GuidedGradCam();
             case "occlusion": {
                 int patch = o.patch > 0 ? o.patch : Math.max(2, inputWidth / 8);
                 return new Occlusion(patch, o.stride > 0 ? o.stride : Math.max(1, patch / 2), batch);

@@ -37,8 +37,8 @@ public final class MxSymbolModel implements SplitModel {
     private final int output;
     private final String graphJson;
     private String layer;
-    private MxSymbolBlock trunk;
-    private MxSymbolBlock head;
+    private OrderedBlock trunk;
+    private OrderedBlock head;
     private List<String> headInputs;
     private final ParameterStore store;
     /** Extra trunk outputs (skip connections across the cut) of the last {@link #features} call. */
@@ -134,10 +134,16 @@ public final class MxSymbolModel implements SplitModel {
         layer = name;
     }
 
-    private MxSymbolBlock block(String json, List<String> inputNames) {
+    OrderedBlock block(String json, List<String> inputNames) {
         Symbol s = Symbol.loadJson((MxNDManager) manager, json);
         MxSymbolBlock b = new MxSymbolBlock(manager, s);
         Set<String> inputs = new HashSet<>(inputNames);
+        List<String> mxnetOrder = new ArrayList<>();
+        for (String arg : s.getArgNames()) {
+            if (inputs.contains(arg)) {
+                mxnetOrder.add(arg);
+            }
+        }
         for (Parameter p : b.getAllParameters()) {
             if (!inputs.contains(p.getName())) {
                 NDArray a = params.get(p.getName());
@@ -147,9 +153,9 @@ public final class MxSymbolModel implements SplitModel {
                 p.setArray(a);
             }
         }
-        b.setInputNames(new ArrayList<>(inputNames));
+        b.setInputNames(mxnetOrder);
         b.freezeParameters(true);
-        return b;
+        return new OrderedBlock(b, inputNames, mxnetOrder);
     }
 
     /** Graph node names that can be explained: outputs that depend on the image, with their op. */
@@ -264,7 +270,7 @@ public final class MxSymbolModel implements SplitModel {
 
     @Override
     public NDArray features(NDArray input) {
-        NDList out = trunk.forward(store, new NDList(input), false);
+        NDList out = trunk.forward(store, new NDList(input));
         lastCut = out.size() > 1 ? new NDList(out.subList(1, out.size())) : new NDList();
         return out.get(0);
     }
@@ -273,7 +279,7 @@ public final class MxSymbolModel implements SplitModel {
     public NDArray scores(NDArray features) {
         NDList in = new NDList(features);
         in.addAll(lastCut);
-        return head.forward(store, in, false).singletonOrThrow();
+        return head.forward(store, in).singletonOrThrow();
     }
 
     /** The classifier weight node named in heatbox-model.json, evaluated (dequantized), as [classes, K]. */

@@ -1,7 +1,6 @@
 package dev.heatbox.model.mxnet;
 
 import ai.djl.engine.Engine;
-import ai.djl.mxnet.engine.MxSymbolBlock;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -28,7 +27,7 @@ import java.util.function.BiFunction;
 final class RectifiedBackward {
     private record Rectifier(int node, int input, float max) {}
 
-    private record Segment(int end, MxSymbolBlock block, List<Integer> sources) {}
+    private record Segment(int end, OrderedBlock block, List<Integer> sources) {}
 
     private final SymbolGraph graph;
     private final int dataNode;
@@ -36,7 +35,7 @@ final class RectifiedBackward {
     private final Map<Integer, Segment> segments = new HashMap<>();
     private final int output;
 
-    RectifiedBackward(SymbolGraph graph, int output, BiFunction<String, List<String>, MxSymbolBlock> blockOf) {
+    RectifiedBackward(SymbolGraph graph, int output, BiFunction<String, List<String>, OrderedBlock> blockOf) {
         this.graph = graph;
         this.output = output;
         Integer data = graph.index("data");
@@ -120,7 +119,7 @@ final class RectifiedBackward {
         Segment s = segments.get(node);
         NDList in = new NDList();
         s.sources().forEach(src -> in.add(value.get(src)));
-        v = s.block().forward(store, in, false).singletonOrThrow();
+        v = s.block().forward(store, in).singletonOrThrow();
         value.put(node, v);
         return v;
     }
@@ -137,7 +136,7 @@ final class RectifiedBackward {
         }
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             MxInference.recordingModeFor(model);
-            NDArray o = s.block().forward(store, in, false).singletonOrThrow();
+            NDArray o = s.block().forward(store, in).singletonOrThrow();
             gc.backward(o.mul(grad.get(end)).sum());
         }
         for (int k = 0; k < s.sources().size(); k++) {
