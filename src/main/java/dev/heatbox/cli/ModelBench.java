@@ -39,8 +39,12 @@ final class ModelBench {
                 }
                 double[] fwd = BenchCommand.measure(reps, n, () -> chunks.forEach(c -> forward(m, c)));
                 rows.add(row(name, "forward", batch, threads, fwd, 1.0));
-                for (String method : List.of("cam", "gradcam", "gradcam++", "layercam")) {
-                    if (method.equals("cam") && m.classifierWeight() == null) {
+                boolean rectified = m instanceof dev.heatbox.model.mxnet.MxSymbolModel;
+                for (String method : List.of("cam", "gradcam", "gradcam++", "layercam", "saliency", "deconvnet", "guided",
+                        "guided-gradcam")) {
+                    if (method.equals("cam") && m.classifierWeight() == null
+                            || !rectified && (method.equals("deconvnet") || method.equals("guided") || method.equals("guided-gradcam"))
+                            || quick && (method.equals("deconvnet") || method.equals("guided-gradcam"))) {
                         continue;
                     }
                     ExplainEngine e = new ExplainEngine(m, Methods.create(method, batch));

@@ -44,7 +44,8 @@ public interface SplitModel extends AutoCloseable {
      * the rectifiers.
      */
     default NDArray rectifiedGradient(NDArray input, int[] targets, RectifierRule rule) {
-        throw new UnsupportedOperationException("deconvnet/guided backprop are not available for " + spec().format);
+        throw new dev.heatbox.util.BadInputException("model " + spec().name + ": deconvnet, guided and guided-gradcam need an"
+                + " MXNet symbol export (format mxnet-symbol); this model is " + spec().format);
     }
 
     @Override
