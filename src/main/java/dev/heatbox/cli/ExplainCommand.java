@@ -34,6 +34,8 @@ import org.opencv.core.Mat;
             "(the backward rule changed at every ReLU/ReLU6, run segment by segment between them), guided-gradcam",
             "(guided x Grad-CAM); signed gradients in OUT/gradients/<stem>.npy, float32 [C, H, W]. occlusion",
             "(one forward per patch position) and rise",
+            "--method all runs saliency, deconvnet, guided, gradcam and guided-gradcam into OUT/<method>/ and writes",
+            "OUT/panels/<stem>.png side by side (gradients shown as normalized RGB on grey, Grad-CAM as an overlay).",
             "(one forward per mask) for models without gradients.",
             "Writes OUT/heatmaps/<image-stem>.npy (or <stem>__<INDEX>.npy with several targets), float32 [H, W]",
             "in [0, 1] at the model's input size, OUT/heatmaps/index.json and OUT/overlays/*.png."})
@@ -90,82 +92,97 @@ public final class ExplainCommand implements Callable<Integer> {
         }
     }
 
+    /** The methods of --method all, in the order of the panel (the article's figure). */
+    static final List<String> ALL = List.of("saliency", "deconvnet", "guided", "gradcam", "guided-gradcam");
+
     @Override
     public Integer call() {
-        if (!Methods.NAMES.contains(method)) {
+        if (!Methods.NAMES.contains(method) && !"all".equals(method)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "unknown --method '" + method + "' (known: "
-                    + String.join(", ", Methods.NAMES) + ")");
+                    + String.join(", ", Methods.NAMES) + ", all)");
         }
         int overlayCount = "all".equals(overlays) ? Integer.MAX_VALUE : Integer.parseInt(overlays);
         List<Path> files = ImageSources.list(images);
         Cv.load();
         try (SplitModel m = Models.load(model, layer, outputNode)) {
             List<TargetRule> rules = rules(m.labels());
-            boolean several = rules.size() > 1;
-            Methods.Options mo = new Methods.Options();
-            mo.batch = Math.max(8, batch);
-            mo.smooth = smooth;
-            mo.noise = noise;
-            mo.patch = patch;
-            mo.stride = stride;
-            mo.masks = masks;
-            mo.seed = seed;
-            Method meth = Methods.create(method, mo, m.input().width);
-            ExplainEngine engine = new ExplainEngine(m, meth);
-            List<Map<String, Object>> index = new ArrayList<>();
-            long t0 = System.nanoTime();
-            for (int s = 0; s < files.size(); s += batch) {
-                List<Path> chunk = files.subList(s, Math.min(files.size(), s + batch));
-                List<Mat> originals = new ArrayList<>();
-                List<float[]> inputs = new ArrayList<>();
-                for (Path f : chunk) {
-                    Mat im = Cv.read(f, m.input().grey());
-                    originals.add(im);
-                    inputs.add(m.input().toTensor(im));
-                }
-                for (TargetRule rule : rules) {
-                    List<Explanation> ex = engine.explain(inputs, rule);
-                    for (int i = 0; i < chunk.size(); i++) {
-                        Explanation e = ex.get(i);
-                        String stem = ImageSources.stem(chunk.get(i));
-                        String name = several ? stem + "__" + e.target() : stem;
-                        Npy.writeFloat32(out.resolve("heatmaps").resolve(name + ".npy"), e.map(), e.height(), e.width());
-                        float[] signed = meth instanceof dev.heatbox.explain.Saliency sal ? sal.lastGradient()
-                                : meth instanceof dev.heatbox.explain.RectifiedSaliency rs ? rs.lastGradient()
-                                : meth instanceof dev.heatbox.explain.GuidedGradCam gg ? gg.lastGradient() : null;
-                        if (signed != null) {
-                            int per = m.input().channels() * e.height() * e.width();
-                            float[] g = java.util.Arrays.copyOfRange(signed, i * per, (i + 1) * per);
-                            Npy.writeFloat32(out.resolve("gradients").resolve(name + ".npy"), g, m.input().channels(),
-                                    e.height(), e.width());
-                        }
-                        Map<String, Object> entry = new LinkedHashMap<>();
-                        entry.put("file", name + ".npy");
-                        entry.put("image", chunk.get(i).toString());
-                        entry.put("width", originals.get(i).cols());
-                        entry.put("height", originals.get(i).rows());
-                        entry.put("target", e.target());
-                        entry.put("label", m.labels().get(e.target()));
-                        entry.put("score", e.targetProbability());
-                        entry.put("method", method);
-                        entry.put("layer", m.layer());
-                        entry.put("top1", e.target() == e.top1());
-                        index.add(entry);
-                        if (s + i < overlayCount) {
-                            Overlay.write(out.resolve("overlays").resolve(name + ".png"),
-                                    Overlay.render(originals.get(i), e.map(), e.height(), e.width(), List.of(), List.of(), 224));
-                        }
-                    }
-                }
-                System.out.printf("\rexplained %d/%d images", Math.min(files.size(), s + batch), files.size());
+            if (!"all".equals(method)) {
+                run(m, method, files, out, rules, overlayCount);
+                return 0;
             }
-            System.out.println();
-            Json.write(out.resolve("heatmaps").resolve("index.json"), index);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "%s at layer %s: %d images in %.1f s (%.1f images/s); heatmaps in %s%n", method,
-                    m.layer(), files.size(), secs, files.size() / secs, out.resolve("heatmaps"));
+            for (String name : ALL) {
+                run(m, name, files, out.resolve(name), rules, overlayCount);
+            }
+            Panels.write(out, files, ALL, m, overlayCount, rules.size() > 1);
+            System.out.println("side-by-side panels in " + out.resolve("panels"));
         }
         return 0;
+    }
+
+    private void run(SplitModel m, String methodName, List<Path> files, Path dir, List<TargetRule> rules, int overlayCount) {
+        boolean several = rules.size() > 1;
+        Methods.Options mo = new Methods.Options();
+        mo.batch = Math.max(8, batch);
+        mo.smooth = smooth;
+        mo.noise = noise;
+        mo.patch = patch;
+        mo.stride = stride;
+        mo.masks = masks;
+        mo.seed = seed;
+        Method meth = Methods.create(methodName, mo, m.input().width);
+        ExplainEngine engine = new ExplainEngine(m, meth);
+        List<Map<String, Object>> index = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int s = 0; s < files.size(); s += batch) {
+            List<Path> chunk = files.subList(s, Math.min(files.size(), s + batch));
+            List<Mat> originals = new ArrayList<>();
+            List<float[]> inputs = new ArrayList<>();
+            for (Path f : chunk) {
+                Mat im = Cv.read(f, m.input().grey());
+                originals.add(im);
+                inputs.add(m.input().toTensor(im));
+            }
+            for (TargetRule rule : rules) {
+                List<Explanation> ex = engine.explain(inputs, rule);
+                for (int i = 0; i < chunk.size(); i++) {
+                    Explanation e = ex.get(i);
+                    String stem = ImageSources.stem(chunk.get(i));
+                    String name = several ? stem + "__" + e.target() : stem;
+                    Npy.writeFloat32(dir.resolve("heatmaps").resolve(name + ".npy"), e.map(), e.height(), e.width());
+                    float[] signed = meth instanceof dev.heatbox.explain.Saliency sal ? sal.lastGradient()
+                            : meth instanceof dev.heatbox.explain.RectifiedSaliency rs ? rs.lastGradient()
+                            : meth instanceof dev.heatbox.explain.GuidedGradCam gg ? gg.lastGradient() : null;
+                    if (signed != null) {
+                        int per = m.input().channels() * e.height() * e.width();
+                        float[] g = java.util.Arrays.copyOfRange(signed, i * per, (i + 1) * per);
+                        Npy.writeFloat32(dir.resolve("gradients").resolve(name + ".npy"), g, m.input().channels(),
+                                e.height(), e.width());
+                    }
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    entry.put("file", name + ".npy");
+                    entry.put("image", chunk.get(i).toString());
+                    entry.put("width", originals.get(i).cols());
+                    entry.put("height", originals.get(i).rows());
+                    entry.put("target", e.target());
+                    entry.put("label", m.labels().get(e.target()));
+                    entry.put("score", e.targetProbability());
+                    entry.put("method", methodName);
+                    entry.put("layer", m.layer());
+                    entry.put("top1", e.target() == e.top1());
+                    index.add(entry);
+                    if (s + i < overlayCount) {
+                        Overlay.write(dir.resolve("overlays").resolve(name + ".png"),
+                                Overlay.render(originals.get(i), e.map(), e.height(), e.width(), List.of(), List.of(), 224));
+                    }
+                }
+            }
+            System.out.printf("\r%s: explained %d/%d images", methodName, Math.min(files.size(), s + batch), files.size());
+        }
+        System.out.println();
+        Json.write(dir.resolve("heatmaps").resolve("index.json"), index);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "%s at layer %s: %d images in %.1f s (%.1f images/s); heatmaps in %s%n", methodName,
+                m.layer(), files.size(), secs, files.size() / secs, dir.resolve("heatmaps"));
     }
 
     /** --target → one rule per map to write. */

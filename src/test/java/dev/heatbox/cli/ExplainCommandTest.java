@@ -40,6 +40,18 @@ class ExplainCommandTest {
     }
 
     @Test
+    void methodAllWritesOneFolderPerMethodAndAPanel(@TempDir Path tmp) {
+        BadInputTest.Run r = run("explain", "--model", V1, "--images", BUS, "--out", tmp.toString(), "--method", "all");
+        assertEquals(0, r.code(), r.err());
+        for (String m : ExplainCommand.ALL) {
+            assertTrue(Files.exists(tmp.resolve(m).resolve("heatmaps/train2017_000000252639.npy")), m);
+        }
+        Npy.Array g = Npy.readFloat32(tmp.resolve("guided/gradients/train2017_000000252639.npy"));
+        assertEquals(3, g.shape()[0], "signed RGB gradient [3, H, W]");
+        assertTrue(Files.exists(tmp.resolve("panels/train2017_000000252639.png")));
+    }
+
+    @Test
     void targetByNameAndByIndex(@TempDir Path tmp) {
         assertEquals(0, run("explain", "--model", V1, "--images", BUS, "--out", tmp.resolve("a").toString(),
                 "--target", "wallaby").code());
