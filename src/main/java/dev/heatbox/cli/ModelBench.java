@@ -62,6 +62,14 @@ final class ModelBench {
             double[] single = BenchCommand.measure(1, 1, () -> forward(m, one));
             double[] r = BenchCommand.measure(1, 1, () -> sc.layerMaps(one, TargetRule.rank(0, m.labels())));
             rows.add(row(name, "scorecam", 1, threads, r, single[0] / r[0]));
+            for (String method : List.of("occlusion", "rise")) {
+                Methods.Options mo = new Methods.Options();
+                mo.batch = 64;
+                mo.masks = 500;
+                ExplainEngine pe = new ExplainEngine(m, Methods.create(method, mo, m.input().width));
+                double[] pr = BenchCommand.measure(1, 1, () -> pe.layerMaps(one, TargetRule.rank(0, m.labels())));
+                rows.add(row(name, method, 1, threads, pr, single[0] / pr[0]));
+            }
         }
         return rows;
     }
