@@ -15,7 +15,6 @@ import dev.heatbox.util.Json;
 import dev.heatbox.util.Npy;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -158,17 +157,8 @@ public final class ExplainCommand implements Callable<Integer> {
                         Npy.writeFloat32(dir.resolve("gradients").resolve(name + ".npy"), g, m.input().channels(),
                                 e.height(), e.width());
                     }
-                    Map<String, Object> entry = new LinkedHashMap<>();
-                    entry.put("file", name + ".npy");
-                    entry.put("image", chunk.get(i).toString());
-                    entry.put("width", originals.get(i).cols());
-                    entry.put("height", originals.get(i).rows());
-                    entry.put("target", e.target());
-                    entry.put("label", m.labels().get(e.target()));
-                    entry.put("score", e.targetProbability());
-                    entry.put("method", methodName);
-                    entry.put("layer", m.layer());
-                    entry.put("top1", e.target() == e.top1());
+                    Map<String, Object> entry = dev.heatbox.explain.HeatmapIndex.entry(name + ".npy", chunk.get(i),
+                            originals.get(i).cols(), originals.get(i).rows(), e, m.labels().get(e.target()), methodName, m.layer());
                     index.add(entry);
                     if (s + i < overlayCount) {
                         Overlay.write(dir.resolve("overlays").resolve(name + ".png"),

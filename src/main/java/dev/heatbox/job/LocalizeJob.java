@@ -92,11 +92,11 @@ public final class LocalizeJob {
                 boolean two = k.target() != e.target();
                 String topFile = two ? stem + "__" + e.target() + ".npy" : stem + ".npy";
                 Npy.writeFloat32(out.resolve("heatmaps").resolve(topFile), e.map(), e.height(), e.width());
-                index.add(indexEntry(it, orig, topFile, e, true));
+                index.add(indexEntry(it, orig, topFile, e));
                 if (two) {
                     String gtFile = stem + "__" + k.target() + ".npy";
                     Npy.writeFloat32(out.resolve("heatmaps").resolve(gtFile), k.map(), k.height(), k.width());
-                    index.add(indexEntry(it, orig, gtFile, k, false));
+                    index.add(indexEntry(it, orig, gtFile, k));
                 }
 
                 String label = labels.get(e.target());
@@ -141,19 +141,9 @@ public final class LocalizeJob {
         return new Summary(items.size(), boxCount, acc.compute());
     }
 
-    private Map<String, Object> indexEntry(DatasetFolder.Item it, Mat orig, String file, Explanation e, boolean top1) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", file);
-        m.put("image", it.image().toString());
-        m.put("width", orig.cols());
-        m.put("height", orig.rows());
-        m.put("target", e.target());
-        m.put("label", model.labels().get(e.target()));
-        m.put("score", e.targetProbability());
-        m.put("method", engine.method().name());
-        m.put("layer", model.layer());
-        m.put("top1", top1);
-        return m;
+    private Map<String, Object> indexEntry(DatasetFolder.Item it, Mat orig, String file, Explanation e) {
+        return dev.heatbox.explain.HeatmapIndex.entry(file, it.image(), orig.cols(), orig.rows(), e,
+                model.labels().get(e.target()), engine.method().name(), model.layer());
     }
 
     static double meanInside(float[] map, int w, PixelBox b) {
