@@ -83,6 +83,68 @@ class BoxExtractorTest {
         assertEquals(0, new BoxExtractor(0.2, BoxExtractor.Mode.ALL).extract(zeros, 3, 4).size());
     }
 
+    /** OpenCV's connectedComponentsWithStats, the reference the run-based labelling must agree with. */
+    static List<BoxExtractor.Component> opencv(float[] map, int h, int w, double threshold) {
+        dev.heatbox.util.Cv.load();
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : map) {
+            max = Math.max(max, v);
+        }
+        double cut = threshold * max;
+        byte[] mask = new byte[h * w];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = map[i] > cut ? (byte) 255 : 0;
+        }
+        org.opencv.core.Mat bin = new org.opencv.core.Mat(h, w, org.opencv.core.CvType.CV_8UC1);
+        bin.put(0, 0, mask);
+        org.opencv.core.Mat labels = new org.opencv.core.Mat();
+        org.opencv.core.Mat stats = new org.opencv.core.Mat();
+        org.opencv.core.Mat centroids = new org.opencv.core.Mat();
+        int n = org.opencv.imgproc.Imgproc.connectedComponentsWithStats(bin, labels, stats, centroids, 8,
+                org.opencv.core.CvType.CV_32S);
+        List<BoxExtractor.Component> out = new java.util.ArrayList<>();
+        int[] row = new int[5];
+        for (int l = 1; l < n; l++) {
+            stats.get(l, 0, row);
+            out.add(new BoxExtractor.Component(new PixelBox(row[0], row[1], row[0] + row[2] - 1, row[1] + row[3] - 1), row[4]));
+        }
+        out.sort((a, b) -> Integer.compare(b.pixels(), a.pixels()));
+        return out;
+    }
+
+    @Test
+    void agreesWithOpenCvOnRandomMaps() {
+        java.util.Random r = new java.util.Random(9);
+        for (int t = 0; t < 300; t++) {
+            int h = 5 + r.nextInt(60);
+            int w = 5 + r.nextInt(60);
+            float[] m = new float[h * w];
+            if (t % 2 == 0) {
+                for (int i = 0; i < m.length; i++) {
+                    m[i] = r.nextFloat(); // noise: many small components, diagonal contacts
+                }
+            } else {
+                int s = 2 + r.nextInt(6);
+                float[] small = new float[s * s];
+                for (int i = 0; i < small.length; i++) {
+                    small[i] = (float) Math.max(0, r.nextGaussian());
+                }
+                m = dev.heatbox.explain.Heatmaps.resize(small, s, s, h, w); // CAM-like blobs
+            }
+            double thr = 0.05 + 0.9 * r.nextDouble();
+            // the same components; among equal sizes OpenCV's block-based scan (two rows at a time) may
+            // number them differently from the strict raster order Heatbox documents, so compare in one order
+            java.util.Comparator<BoxExtractor.Component> order = java.util.Comparator
+                    .comparingInt((BoxExtractor.Component c) -> -c.pixels())
+                    .thenComparingInt(c -> c.box().y0()).thenComparingInt(c -> c.box().x0());
+            List<BoxExtractor.Component> ref = new java.util.ArrayList<>(opencv(m, h, w, thr));
+            List<BoxExtractor.Component> got = new java.util.ArrayList<>(new BoxExtractor(thr, BoxExtractor.Mode.ALL).extract(m, h, w));
+            ref.sort(order);
+            got.sort(order);
+            assertEquals(ref, got, "case " + t);
+        }
+    }
+
     @Test
     void nanIsRefused() {
         float[] m = {0, Float.NaN, 1, 0};
