@@ -32,10 +32,10 @@ import org.opencv.core.Mat;
             "saliency (input gradient; --smooth N for SmoothGrad, N backward passes), deconvnet and guided",
             "(the backward rule changed at every ReLU/ReLU6, run segment by segment between them), guided-gradcam",
             "(guided x Grad-CAM); signed gradients in OUT/gradients/<stem>.npy, float32 [C, H, W]. occlusion",
-            "(one forward per patch position) and rise",
-            "--method all runs saliency, deconvnet, guided, gradcam and guided-gradcam into OUT/<method>/ and writes",
-            "OUT/panels/<stem>.png side by side (gradients shown as normalized RGB on grey, Grad-CAM as an overlay).",
-            "(one forward per mask) for models without gradients.",
+            "(one forward per patch position), rise (one forward per mask) and lime (SLIC superpixels, a weighted",
+            "ridge over --samples perturbed copies: one forward per sample; deterministic under --seed), for models",
+            "without gradients. --method all runs saliency, deconvnet, guided, gradcam and guided-gradcam into",
+            "OUT/<method>/ and writes OUT/panels/<stem>.png side by side (gradients as normalized RGB on grey).",
             "Writes OUT/heatmaps/<image-stem>.npy (or <stem>__<INDEX>.npy with several targets), float32 [H, W]",
             "in [0, 1] at the model's input size, OUT/heatmaps/index.json and OUT/overlays/*.png."})
 public final class ExplainCommand implements Callable<Integer> {
@@ -78,6 +78,15 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--masks", defaultValue = "2000", description = "RISE: number of random masks (default ${DEFAULT-VALUE}); one forward pass each")
     int masks;
+
+    @Option(names = "--samples", defaultValue = "1000", description = "LIME: perturbed samples (default ${DEFAULT-VALUE}); one forward pass each")
+    int samples;
+
+    @Option(names = "--slic-size", defaultValue = "0", description = "LIME: SLIC region size in input pixels (default: width/8)")
+    int slicSize;
+
+    @Option(names = "--slic-ruler", defaultValue = "10", description = "LIME: SLIC ruler, compactness (default ${DEFAULT-VALUE})")
+    float slicRuler;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed for RISE masks and SmoothGrad noise (default ${DEFAULT-VALUE})")
     long seed;
@@ -128,6 +137,9 @@ public final class ExplainCommand implements Callable<Integer> {
         mo.stride = stride;
         mo.masks = masks;
         mo.seed = seed;
+        mo.samples = samples;
+        mo.slicSize = slicSize;
+        mo.slicRuler = slicRuler;
         Method meth = Methods.create(methodName, mo, m.input().width);
         ExplainEngine engine = new ExplainEngine(m, meth);
         List<Map<String, Object>> index = new ArrayList<>();

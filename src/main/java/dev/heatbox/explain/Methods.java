@@ -5,7 +5,7 @@ import java.util.List;
 /** The --method names and the classes behind them. */
 public final class Methods {
     public static final List<String> NAMES = List.of("cam", "gradcam", "gradcam++", "xgradcam", "layercam", "hirescam",
-            "scorecam", "saliency", "deconvnet", "guided", "guided-gradcam", "occlusion", "rise");
+            "scorecam", "saliency", "deconvnet", "guided", "guided-gradcam", "occlusion", "rise", "lime");
 
     /** Settings of the input-level methods. */
     public static final class Options {
@@ -21,6 +21,10 @@ public final class Methods {
         public int cells = 7;
         public double keep = 0.5;
         public long seed = 1;
+        /** LIME: perturbed samples, SLIC region size (0: width/8) and ruler. */
+        public int samples = 1000;
+        public int slicSize = 0;
+        public float slicRuler = 10f;
     }
 
     private Methods() {}
@@ -45,6 +49,8 @@ public final class Methods {
                 return new Occlusion(patch, o.stride > 0 ? o.stride : Math.max(1, patch / 2), batch);
             }
             case "rise": return new Rise(o.masks, o.cells, o.keep, o.seed, batch);
+            case "lime": return new Lime(o.samples, o.slicSize > 0 ? o.slicSize : Math.max(4, inputWidth / 8), o.slicRuler,
+                    o.seed, batch);
             case "cam": return new Cam();
             case "gradcam": return new GradCam();
             case "gradcam++": return new GradCamPlusPlus();
