@@ -97,6 +97,24 @@ class BadInputTest {
     }
 
     @Test
+    void faithWithAHeatmapFolderMissingAnImage(@TempDir Path tmp) throws IOException {
+        Path imgs = tmp.resolve("imgs");
+        Files.createDirectories(imgs);
+        Files.copy(Path.of("datasets/coco-sample/images/train2017_000000425988.jpg"), imgs.resolve("a.jpg"));
+        Files.copy(Path.of("datasets/coco-sample/images/val2017_000000519208.jpg"), imgs.resolve("b.jpg"));
+        assertEquals(0, run("explain", "--model", "models/mobilenet_v1_0.25_128", "--images", imgs.resolve("a.jpg").toString(),
+                "--out", tmp.resolve("ex").toString()).code());
+        Run r = run("faith", "--model", "models/mobilenet_v1_0.25_128", "--images", imgs.toString(), "--heatmaps",
+                tmp.resolve("ex/heatmaps").toString(), "--out", tmp.resolve("o").toString());
+        assertOneLine(r, 3, "no heatmap for b.jpg");
+        // a map of the wrong size
+        dev.heatbox.util.Npy.writeFloat32(tmp.resolve("ex/heatmaps/a.npy"), new float[16], 4, 4);
+        r = run("faith", "--model", "models/mobilenet_v1_0.25_128", "--images", imgs.resolve("a.jpg").toString(), "--heatmaps",
+                tmp.resolve("ex/heatmaps").toString(), "--out", tmp.resolve("o").toString());
+        assertOneLine(r, 3, "a.npy");
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         assertEquals(2, run("synth", "digits", "--bogus").code());
     }
