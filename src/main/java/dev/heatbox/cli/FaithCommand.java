@@ -49,6 +49,10 @@ public final class FaithCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "images per forward pass (default ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--road", description = "also ROAD (most/least relevant first, 10..90 %, noisy linear imputation);"
+            + " 18 more forward passes per image and folder plus the imputation")
+    boolean road;
+
     @Option(names = "--seed", defaultValue = "1", description = "seed of the random-map baseline (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -73,10 +77,10 @@ public final class FaithCommand implements Callable<Integer> {
                 for (int k = 2; byName.containsKey(unique); k++) {
                     unique = name + " (" + k + ")";
                 }
-                byName.put(unique, new Faithfulness(m, steps, batch));
+                byName.put(unique, new Faithfulness(m, steps, batch, road));
             }
-            Faithfulness random = new Faithfulness(m, steps, batch);
-            Faithfulness centre = new Faithfulness(m, steps, batch);
+            Faithfulness random = new Faithfulness(m, steps, batch, road);
+            Faithfulness centre = new Faithfulness(m, steps, batch, road);
             float[] centreMap = centre(h, w);
             Random rng = new Random(seed);
             int done = 0;
@@ -163,6 +167,17 @@ public final class FaithCommand implements Callable<Integer> {
             m.put("increase_in_confidence", r.increaseInConfidence());
             m.put("deletion_auc", r.deletionAuc());
             m.put("insertion_auc", r.insertionAuc());
+            if (r.roadMorf() != null) {
+                Map<String, Object> rd = new LinkedHashMap<>();
+                rd.put("percentiles", Faithfulness.ROAD_PERCENTILES);
+                rd.put("morf", r.roadMorf());
+                rd.put("lerf", r.roadLerf());
+                rd.put("morf_mean", java.util.Arrays.stream(r.roadMorf()).average().orElse(Double.NaN));
+                rd.put("lerf_mean", java.util.Arrays.stream(r.roadLerf()).average().orElse(Double.NaN));
+                m.put("road", rd);
+                System.out.printf(Locale.ROOT, "|   ROAD %s | MoRF mean %.3f (lower is better) | LeRF mean %.3f (higher is better) |%n",
+                        e.getKey(), rd.get("morf_mean"), rd.get("lerf_mean"));
+            }
             doc.put(e.getKey(), m);
             System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f |%n", e.getKey(), r.images(), r.averageDrop(),
                     r.increaseInConfidence(), r.deletionAuc(), r.insertionAuc());

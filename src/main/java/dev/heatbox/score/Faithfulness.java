@@ -29,8 +29,18 @@ public final class Faithfulness {
     private final double[] deletionCurve;
     private final double[] insertionCurve;
     private int count;
+    /** ROAD at removal percentiles 10 … 90, most- and least-relevant first; null when not asked for. */
+    private final double[] roadMorf;
+    private final double[] roadLerf;
+    public static final int[] ROAD_PERCENTILES = {10, 20, 30, 40, 50, 60, 70, 80, 90};
 
     public Faithfulness(SplitModel model, int steps, int batch) {
+        this(model, steps, batch, false);
+    }
+
+    public Faithfulness(SplitModel model, int steps, int batch, boolean road) {
+        this.roadMorf = road ? new double[ROAD_PERCENTILES.length] : null;
+        this.roadLerf = road ? new double[ROAD_PERCENTILES.length] : null;
         this.model = model;
         this.steps = steps;
         this.batch = Math.max(1, batch);
@@ -81,6 +91,25 @@ public final class Faithfulness {
         }
         float[] pd = probs(del, target);
         float[] pi = probs(ins, target);
+        if (roadMorf != null) {
+            java.util.List<float[]> road = new java.util.ArrayList<>();
+            for (int q : ROAD_PERCENTILES) {
+                int n = (int) Math.round(hw * q / 100.0);
+                boolean[] morf = new boolean[hw];
+                boolean[] lerf = new boolean[hw];
+                for (int k = 0; k < n; k++) {
+                    morf[order[k]] = true;
+                    lerf[order[hw - 1 - k]] = true;
+                }
+                road.add(Road.impute(x, c, h, w, morf, 100, 0.01, q));
+                road.add(Road.impute(x, c, h, w, lerf, 100, 0.01, 1000 + q));
+            }
+            float[] pr = probs(road, target);
+            for (int k = 0; k < ROAD_PERCENTILES.length; k++) {
+                roadMorf[k] += pr[2 * k];
+                roadLerf[k] += pr[2 * k + 1];
+            }
+        }
         deletionSum += auc(pd);
         insertionSum += auc(pi);
         for (int s = 0; s <= steps; s++) {
@@ -119,8 +148,13 @@ public final class Faithfulness {
         return out;
     }
 
+    /**
+     * roadMorf/roadLerf: mean target probability after removing the most / least relevant 10 … 90 %
+     * of the pixels with ROAD's imputation (null without ROAD); lower MoRF and higher LeRF are better.
+     */
     public record Result(int images, double averageDrop, double increaseInConfidence, double deletionAuc,
-                         double insertionAuc, double[] deletionCurve, double[] insertionCurve) {}
+                         double insertionAuc, double[] deletionCurve, double[] insertionCurve, double[] roadMorf,
+                         double[] roadLerf) {}
 
     public Result compute() {
         double n = Math.max(1, count);
@@ -130,6 +164,16 @@ public final class Faithfulness {
             dc[s] = deletionCurve[s] / n;
             ic[s] = insertionCurve[s] / n;
         }
-        return new Result(count, dropSum / n, increases / n, deletionSum / n, insertionSum / n, dc, ic);
+        double[] morf = null;
+        double[] lerf = null;
+        if (roadMorf != null) {
+            morf = new double[ROAD_PERCENTILES.length];
+            lerf = new double[ROAD_PERCENTILES.length];
+            for (int k = 0; k < morf.length; k++) {
+                morf[k] = roadMorf[k] / n;
+                lerf[k] = roadLerf[k] / n;
+            }
+        }
+        return new Result(count, dropSum / n, increases / n, deletionSum / n, insertionSum / n, dc, ic, morf, lerf);
     }
 }

@@ -41,6 +41,52 @@ class FaithfulnessTest {
     }
 
     @Test
+    void roadImputationReproducesALinearRampAndRanksTheRegion() throws Exception {
+        // a ramp in x: every interior pixel is the weighted mean of its 8 neighbours
+        int h = 12;
+        int w = 12;
+        float[] ramp = new float[h * w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                ramp[y * w + x] = 0.1f * x;
+            }
+        }
+        boolean[] removed = new boolean[h * w];
+        for (int y = 4; y < 8; y++) {
+            for (int x = 4; x < 8; x++) {
+                removed[y * w + x] = true;
+            }
+        }
+        float[] imp = dev.heatbox.score.Road.impute(ramp, 1, h, w, removed, 500, 0.0, 1);
+        for (int p = 0; p < h * w; p++) {
+            assertEquals(ramp[p], imp[p], 1e-4, "pixel " + p);
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] onRegion = new float[32 * 32];
+            for (int y = 0; y < 16; y++) {
+                for (int x = 0; x < 16; x++) {
+                    onRegion[y * 32 + x] = 1f;
+                }
+            }
+            Faithfulness f = new Faithfulness(regionModel(m), 4, 32, true);
+            // an image that is bright only in the region the model reads: removing it most-relevant-first hurts
+            float[] x = new float[3 * 32 * 32];
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < 32; y++) {
+                    for (int xx = 0; xx < 32; xx++) {
+                        x[c * 1024 + y * 32 + xx] = y < 16 && xx < 16 ? 2f : 0f;
+                    }
+                }
+            }
+            f.accumulate(x, onRegion, 0);
+            Faithfulness.Result r = f.compute();
+            double morf = java.util.Arrays.stream(r.roadMorf()).average().orElseThrow();
+            double lerf = java.util.Arrays.stream(r.roadLerf()).average().orElseThrow();
+            assertTrue(morf < lerf, "MoRF " + morf + " should be below LeRF " + lerf);
+        }
+    }
+
+    @Test
     void averageDropOfTheIdealMapIsZero() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             Faithfulness f = new Faithfulness(regionModel(m), 8, 16);
