@@ -161,8 +161,9 @@ public final class MxSymbolModel implements SplitModel {
     /** Graph node names that can be explained: outputs that depend on the image, with their op. */
     public List<String[]> explainableLayers() {
         List<String[]> out = new ArrayList<>();
+        java.util.BitSet needed = graph.ancestors(output); // once, not once per node
         for (int i = 0; i < graph.size(); i++) {
-            if (!graph.isVariable(i) && graph.dependsOnInput(i) && graph.ancestors(output).get(i) && i != output) {
+            if (!graph.isVariable(i) && graph.dependsOnInput(i) && needed.get(i) && i != output) {
                 out.add(new String[] {graph.name(i), graph.op(i)});
             }
         }
