@@ -24,6 +24,14 @@ public class CamArchitecture {
     public boolean convBias = true;
     /** Pooling between stages: "max" or "avg". */
     public String pool = "max";
+    /**
+     * Keep the linear layer's weights w_k^c ≥ 0 (projected after every training step). The
+     * features are ReLU outputs, so every term of Σ_k w_k^c·A^k is then non-negative: the CAM adds
+     * up evidence and cannot cancel it. With signed weights a class's map is positive on its most
+     * telling parts and negative on the strokes it shares with other classes (the middle of a "5"),
+     * so the 0.2·max region falls apart into pieces and the largest piece is a part.
+     */
+    public boolean nonNegativeWeights = false;
     /** Optional dilation per conv, same shape as {@link #stages}: grows the receptive field without down-sampling. */
     public List<List<Integer>> dilations;
 

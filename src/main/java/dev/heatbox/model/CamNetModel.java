@@ -155,6 +155,12 @@ public final class CamNetModel implements SplitModel {
         return linear.getParameters().get("weight").getArray();
     }
 
+    /** The linear layer's weight of a network built by {@link CamArchitecture#build()}. */
+    static NDArray classifierWeight(Block net) {
+        Block head = new ArrayList<>(net.getChildren().values()).get(1);
+        return new ArrayList<>(head.getChildren().values()).get(2).getParameters().get("weight").getArray();
+    }
+
     /** Full forward (trunk then head), for tests and evaluation. */
     public NDArray forward(NDArray input) {
         return scores(features(input));

@@ -105,6 +105,7 @@ public final class CamTrainer {
             long seen = 0;
             try (Trainer trainer = model.newTrainer(tc)) {
                 trainer.initialize(new Shape(1, train.channels(), train.height(), train.width()));
+                NDArray nonNegative = config.architecture.nonNegativeWeights ? CamNetModel.classifierWeight(block) : null;
                 for (int epoch = 1; epoch <= t.epochs; epoch++) {
                     double lossSum = 0;
                     long correct = 0;
@@ -125,6 +126,9 @@ public final class CamTrainer {
                                 count += bs;
                             }
                             trainer.step();
+                            if (nonNegative != null) {
+                                projectNonNegative(nonNegative);
+                            }
                         }
                     }
                     seen += count;
@@ -151,6 +155,13 @@ public final class CamTrainer {
             spec.classifier = Map.of("weight", "head.linear.weight", "bias", "head.linear.bias");
             CamNetModel.save(model, spec, classes, out);
             return new Result(lossAvg, accAvg, valAcc, seen / seconds, seconds, epochLosses);
+        }
+    }
+
+    /** w ← max(w, 0) in place, so the optimizer's state and the gradient stay bound to this array. */
+    static void projectNonNegative(NDArray w) {
+        try (NDArray keep = w.gte(0f); NDArray mask = keep.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)) {
+            w.muli(mask);
         }
     }
 

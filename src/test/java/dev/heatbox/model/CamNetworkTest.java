@@ -133,24 +133,8 @@ class CamNetworkTest {
         c.training.epochs = 15;
         c.training.batch_size = 16;
         c.training.learning_rate = 0.01;
-        // three classes that differ by where the bright square is
-        int n = 48;
-        float[] data = new float[n * 256];
-        int[] labels = new int[n];
-        Random r = new Random(1);
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % 3;
-            int ox = labels[i] * 5;
-            for (int y = 4; y < 9; y++) {
-                for (int x = ox; x < ox + 5; x++) {
-                    data[i * 256 + y * 16 + x] = 1f;
-                }
-            }
-            for (int p = 0; p < 256; p++) {
-                data[i * 256 + p] += 0.1f * r.nextFloat();
-            }
-        }
-        CamTrainer.Tensors t = new CamTrainer.Tensors(data, labels, 1, 16, 16);
+        CamTrainer.Tensors t = squares(48);
+        float[] data = t.data();
         CamTrainer.Result res = new CamTrainer(c, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
                 .train(t, t, List.of("a", "b", "c"), tmp.resolve("m"));
         List<Double> losses = res.epochLosses();
@@ -170,6 +154,67 @@ class CamNetworkTest {
         assertEquals(15, losses.size());
         assertTrue(losses.get(losses.size() - 1) < 0.75 * losses.get(0), "loss went from " + losses.get(0) + " to "
                 + losses.get(losses.size() - 1));
+    }
+
+    /** Three classes that differ by where the bright square is, 16×16, with a little noise. */
+    private static CamTrainer.Tensors squares(int n) {
+        float[] data = new float[n * 256];
+        int[] labels = new int[n];
+        Random r = new Random(1);
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+            int ox = labels[i] * 5;
+            for (int y = 4; y < 9; y++) {
+                for (int x = ox; x < ox + 5; x++) {
+                    data[i * 256 + y * 16 + x] = 1f;
+                }
+            }
+            for (int p = 0; p < 256; p++) {
+                data[i * 256 + p] += 0.1f * r.nextFloat();
+            }
+        }
+        return new CamTrainer.Tensors(data, labels, 1, 16, 16);
+    }
+
+    @Test
+    void nonNegativeWeightsStayNonNegativeAndTheNetworkStillLearns(@TempDir Path tmp) throws IOException {
+        CamTrainer.Tensors t = squares(48);
+        float[][] weights = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            TrainConfig c = tinyConfig();
+            c.training.epochs = 15;
+            c.training.batch_size = 16;
+            c.training.learning_rate = 0.01;
+            c.architecture.stages = List.of(List.of(4), List.of(12));
+            c.architecture.nonNegativeWeights = run == 1;
+            Path dir = tmp.resolve("m" + run);
+            CamTrainer.Result res = new CamTrainer(c, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                    .train(t, t, List.of("a", "b", "c"), dir);
+            assertTrue(res.trainAccuracy() > 0.9, "run " + run + " train accuracy " + res.trainAccuracy() + " losses " + res.epochLosses());
+            try (CamNetModel trained = CamNetModel.load(dir, ModelSpec.read(dir))) {
+                weights[run] = trained.classifierWeight().toFloatArray();
+            }
+        }
+        // signed training does use negative weights, so the projection is what keeps them out
+        assertTrue(min(weights[0]) < 0, "unconstrained run had no negative weight");
+        assertTrue(min(weights[1]) >= 0f, "constrained run has a negative weight " + min(weights[1]));
+        assertTrue(max(weights[1]) > 0f);
+    }
+
+    private static float min(float[] a) {
+        float m = Float.POSITIVE_INFINITY;
+        for (float v : a) {
+            m = Math.min(m, v);
+        }
+        return m;
+    }
+
+    private static float max(float[] a) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (float v : a) {
+            m = Math.max(m, v);
+        }
+        return m;
     }
 
     @Test
