@@ -10,16 +10,16 @@ ROOT = '/tmp/digits'
 OUT = os.environ.get('OUT', '/tmp/out')
 
 
-def load_split(split):
+def load_split(split, root=ROOT):
     import cv2
-    coco = json.load(open(f'{ROOT}/{split}/instances.json'))
+    coco = json.load(open(f'{root}/{split}/instances.json'))
     cidx = {c['id']: i for i, c in enumerate(coco['categories'])}
     ann = {}
     for a in coco['annotations']:
         ann.setdefault(a['image_id'], []).append(a)
     X, Y, B = [], [], []
     for im in coco['images']:
-        p = f"{ROOT}/{split}/images/{os.path.basename(im['file_name'])}"
+        p = f"{root}/{split}/images/{os.path.basename(im['file_name'])}"
         X.append(cv2.imread(p, cv2.IMREAD_GRAYSCALE))
         a = ann[im['id']][0]
         Y.append(cidx[a['category_id']])
@@ -53,8 +53,9 @@ def run1(cfg):
     dev = 'cuda'
     seed = cfg.get('seed', 1)
     torch.manual_seed(seed)
-    Xtr = torch.tensor(d['Xtr'], device=dev).float().div(255 * cfg.get('std', 0.3)).unsqueeze(1)
-    Ytr = torch.tensor(d['Ytr'], device=dev).long()
+    big = cfg.get('data') == '20k'
+    Xtr = torch.tensor(d['Xtr20' if big else 'Xtr'], device=dev).float().div(255 * cfg.get('std', 0.3)).unsqueeze(1)
+    Ytr = torch.tensor(d['Ytr20' if big else 'Ytr'], device=dev).long()
     Xte = torch.tensor(d['Xte'], device=dev).float().div(255 * cfg.get('std', 0.3)).unsqueeze(1)
     Yte = d['Yte']; Bte = d['Bte']
     layers = []; cin = 1; macs = 0; hw = 96 * 96; stride = 1
@@ -252,13 +253,26 @@ SWEEPS = {
         dict(name='nn_step', nonneg=True, sched='step'), dict(name='nn_cos', nonneg=True, sched='cosine'),
         dict(name='nn_S4dil', nonneg=True, stages=[[16], [32], [64, [64, 2]]]),
     ],
+    5: [dict(name=f'nn_s{k}', nonneg=True, seed=k) for k in (1, 2, 3)]
+       + [dict(name=f'nn_ls_s{k}', nonneg=True, ls=0.1, seed=k) for k in (1, 2, 3)]
+       + [dict(name=f'nn_std1_s{k}', nonneg=True, std=1.0, seed=k) for k in (1, 2, 3)]
+       + [dict(name=f'nn_nobias_s{k}', nonneg=True, bias=False, seed=k) for k in (1, 2, 3)]
+       + [dict(name=f'nn_20k_ep4_s{k}', nonneg=True, data='20k', epochs=4, seed=k) for k in (1, 2, 3)]
+       + [dict(name=f'nn_20k_ep8_s{k}', nonneg=True, data='20k', epochs=8, seed=k) for k in (1, 2)]
+       + [dict(name=f'nn_48_s{k}', nonneg=True, stages=[[16], [32], [48, 48]], seed=k) for k in (1, 2, 3)]
+       + [dict(name=f'nn_drop_s{k}', nonneg=True, drop=0.1, seed=k) for k in (1, 2)]
+       + [dict(name=f'nn_has25_s{k}', nonneg=True, has=[16, 0.25], seed=k) for k in (1, 2)],
 }
 
 if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
     Xtr, Ytr, Btr = load_split('train')
     Xte, Yte, Bte = load_split('test')
-    np.savez('/tmp/digits.npz', Xtr=Xtr, Ytr=Ytr, Xte=Xte, Yte=Yte, Bte=Bte)
+    more = {}
+    if os.path.isdir('/tmp/digits20/train'):  # sweep 5: `heatbox synth digits --count 20000 --seed 1`, train split
+        X20, Y20, _ = load_split('train', '/tmp/digits20')
+        more = dict(Xtr20=X20, Ytr20=Y20)
+    np.savez('/tmp/digits.npz', Xtr=Xtr, Ytr=Ytr, Xte=Xte, Yte=Yte, Bte=Bte, **more)
     print('data', Xtr.shape, Xte.shape, flush=True)
     cfgs = [dict({'stages': M}, **c) for c in SWEEPS[int(sys.argv[1])]]
     ctx = mp.get_context('spawn')
