@@ -148,17 +148,18 @@ public final class CamNetModel implements SplitModel {
 
     @Override
     public NDArray classifierWeight() {
-        Block linear = new ArrayList<>(head.getChildren().values()).get(2);
-        if (!(linear instanceof Linear)) {
-            return null;
-        }
-        return linear.getParameters().get("weight").getArray();
+        return headWeight(head);
     }
 
     /** The linear layer's weight of a network built by {@link CamArchitecture#build()}. */
     static NDArray classifierWeight(Block net) {
-        Block head = new ArrayList<>(net.getChildren().values()).get(1);
-        return new ArrayList<>(head.getChildren().values()).get(2).getParameters().get("weight").getArray();
+        return headWeight(new ArrayList<>(net.getChildren().values()).get(1));
+    }
+
+    /** The head is GAP → flatten → linear; null when its third block is not a linear layer. */
+    private static NDArray headWeight(Block head) {
+        Block linear = new ArrayList<>(head.getChildren().values()).get(2);
+        return linear instanceof Linear ? linear.getParameters().get("weight").getArray() : null;
     }
 
     /** Full forward (trunk then head), for tests and evaluation. */
