@@ -110,6 +110,7 @@ def run1(cfg):
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
     elif cfg.get('sched') == 'step':
         sched = torch.optim.lr_scheduler.MultiStepLR(opt, [int(steps * 0.75)], 0.1)
+    ema = [p.detach().clone() for p in params] if cfg.get('ema') else None
     g = torch.Generator(device=dev); g.manual_seed(seed)
     t0 = time.time()
     for e in range(ep):
@@ -145,7 +146,14 @@ def run1(cfg):
                     fc.weight.clamp_(min=0)
             if sched:
                 sched.step()
+            if ema is not None:
+                with torch.no_grad():
+                    torch._foreach_lerp_(ema, [p.detach() for p in params], 1 - cfg['ema'])
     train_s = time.time() - t0
+    if ema is not None:  # evaluate the averaged weights
+        with torch.no_grad():
+            for p, e in zip(params, ema):
+                p.copy_(e)
     trunk.eval()
     taus = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5]
     hits = {t: 0 for t in taus}; extra = {'all': 0, 'close9': 0}; correct = 0; ious = []
@@ -262,6 +270,12 @@ SWEEPS = {
        + [dict(name=f'nn_48_s{k}', nonneg=True, stages=[[16], [32], [48, 48]], seed=k) for k in (1, 2, 3)]
        + [dict(name=f'nn_drop_s{k}', nonneg=True, drop=0.1, seed=k) for k in (1, 2)]
        + [dict(name=f'nn_has25_s{k}', nonneg=True, has=[16, 0.25], seed=k) for k in (1, 2)],
+    6: [dict(name=f'nn_s{k}', nonneg=True, seed=k) for k in (1, 2, 3)]
+       + [dict(name=f'nn_ema999_s{k}', nonneg=True, ema=0.999, seed=k) for k in (1, 2, 3, 4)]
+       + [dict(name=f'nn_ema998_s{k}', nonneg=True, ema=0.998, seed=k) for k in (1, 2, 3, 4)]
+       + [dict(name=f'nn_ema9995_s{k}', nonneg=True, ema=0.9995, seed=k) for k in (1, 2, 3)]
+       + [dict(name=f'nn_step_s{k}', nonneg=True, sched='step', seed=k) for k in (1, 2, 3)]
+       + [dict(name=f'nn_ema999_ep10_s{k}', nonneg=True, ema=0.999, epochs=10, seed=k) for k in (1, 2)],
 }
 
 if __name__ == '__main__':
