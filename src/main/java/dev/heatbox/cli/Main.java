@@ -53,8 +53,27 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = commandLine().execute(args);
+        int code = execute(commandLine(), args);
         System.out.flush();
         System.exit(code);
+    }
+
+    /**
+     * Runs the command line; a JVM error (out of memory, a native library that does not load)
+     * escapes picocli's exception handler, so it is turned into the same one-line report here.
+     */
+    static int execute(CommandLine cl, String[] args) {
+        try {
+            return cl.execute(args);
+        } catch (Error e) {
+            if (System.getenv("HEATBOX_DEBUG") != null) {
+                e.printStackTrace(cl.getErr());
+            }
+            String hint = e instanceof OutOfMemoryError ? "; try a smaller --batch, or more heap: HEATBOX_JAVA_OPTS=-Xmx16g" : "";
+            cl.getErr().println("heatbox: error: " + oneLine(String.valueOf(e.getMessage())) + " ("
+                    + e.getClass().getSimpleName() + hint + "; set HEATBOX_DEBUG=1 for a stack trace)");
+            cl.getErr().flush();
+            return 1;
+        }
     }
 }

@@ -36,6 +36,17 @@ class BadInputTest {
     }
 
     @Test
+    void aJvmErrorInACommandIsOneLineAndExitOne() {
+        CommandLine cl = new CommandLine(CommandLine.Model.CommandSpec.wrapWithoutInspection((Runnable) () -> {
+            throw new OutOfMemoryError("Java heap space");
+        }));
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        Run r = new Run(Main.execute(cl, new String[0]), err.toString());
+        assertOneLine(r, 1, "Java heap space (OutOfMemoryError; try a smaller --batch");
+    }
+
+    @Test
     void trainOnAMissingFolder(@TempDir Path tmp) {
         Path missing = tmp.resolve("nope");
         assertOneLine(run("train", "--data", missing.toString(), "--out", tmp.resolve("m").toString()), 3,
