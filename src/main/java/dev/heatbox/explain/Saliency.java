@@ -41,7 +41,10 @@ public final class Saliency implements Method {
         NDArray sum = null;
         NDManager m = x.getManager();
         float range = samples > 1 ? x.max().getFloat() - x.min().getFloat() : 0;
-        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+        if (samples > 1) {
+            // DJL's random numbers come from one engine-wide generator: re-seed it so every batch sees the same noise
+            Engine.getInstance().setRandomSeed((int) seed);
+        }
         for (int s = 0; s < samples; s++) {
             NDArray xi = samples > 1 ? x.add(m.randomNormal(0f, (float) (noise * range), x.getShape(), x.getDataType())) : x.duplicate();
             NDArray g = inputGradient(ctx.model(), xi, ctx.targets());
