@@ -38,12 +38,7 @@ public final class Main implements Runnable {
                 err.println("heatbox: " + oneLine((root instanceof BadInputException ? root : ex).getMessage()));
                 return BAD_INPUT;
             }
-            if (System.getenv("HEATBOX_DEBUG") != null) {
-                ex.printStackTrace(err);
-            }
-            err.println("heatbox: error: " + oneLine(String.valueOf(ex.getMessage())) + " (" + ex.getClass().getSimpleName()
-                    + "; set HEATBOX_DEBUG=1 for a stack trace)");
-            return 1;
+            return reportFailure(err, ex, "");
         });
         return cl;
     }
@@ -66,14 +61,20 @@ public final class Main implements Runnable {
         try {
             return cl.execute(args);
         } catch (Error e) {
-            if (System.getenv("HEATBOX_DEBUG") != null) {
-                e.printStackTrace(cl.getErr());
-            }
             String hint = e instanceof OutOfMemoryError ? "; try a smaller --batch, or more heap: HEATBOX_JAVA_OPTS=-Xmx16g" : "";
-            cl.getErr().println("heatbox: error: " + oneLine(String.valueOf(e.getMessage())) + " ("
-                    + e.getClass().getSimpleName() + hint + "; set HEATBOX_DEBUG=1 for a stack trace)");
+            int code = reportFailure(cl.getErr(), e, hint);
             cl.getErr().flush();
-            return 1;
+            return code;
         }
+    }
+
+    /** The one line for an unexpected failure (the stack only with HEATBOX_DEBUG); exit code 1. */
+    private static int reportFailure(PrintWriter err, Throwable t, String hint) {
+        if (System.getenv("HEATBOX_DEBUG") != null) {
+            t.printStackTrace(err);
+        }
+        err.println("heatbox: error: " + oneLine(String.valueOf(t.getMessage())) + " (" + t.getClass().getSimpleName()
+                + hint + "; set HEATBOX_DEBUG=1 for a stack trace)");
+        return 1;
     }
 }
