@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.heatbox.model.HeadPass;
 import dev.heatbox.model.InputSpec;
 import dev.heatbox.model.SplitModel;
+import dev.heatbox.util.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +24,11 @@ public final class ExplainEngine {
     private final Method method;
 
     public ExplainEngine(SplitModel model, Method method) {
+        if (!model.hasGradients() && !method.blackBox()) {
+            throw new BadInputException("method '" + method.name() + "' needs gradients or layer activations, which the "
+                    + model.spec().format + " model " + model.spec().name + " does not give; use occlusion, rise or lime,"
+                    + " or export TorchScript (tools/export_torchscript.py) for the other methods");
+        }
         this.model = model;
         this.method = method;
     }

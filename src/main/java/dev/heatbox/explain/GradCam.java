@@ -16,7 +16,9 @@ public final class GradCam implements Method {
 
     @Override
     public NDArray layerMap(ExplainContext ctx) {
-        NDArray alpha = ctx.gradient().mean(new int[] {2, 3}, true); // [N,K,1,1]
+        NDArray g = ctx.gradient();
+        // a sum then a division, not mean over two axes: PyTorch's NDArray reduces a mean over one axis only
+        NDArray alpha = g.sum(new int[] {2, 3}, true).div(g.getShape().get(2) * g.getShape().get(3)); // [N,K,1,1]
         return ctx.features().mul(alpha).sum(new int[] {1});
     }
 }

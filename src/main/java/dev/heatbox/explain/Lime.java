@@ -36,6 +36,11 @@ public final class Lime implements Method {
     }
 
     @Override
+    public boolean blackBox() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "lime";
     }

@@ -23,6 +23,11 @@ public interface Method {
         return true;
     }
 
+    /** Whether the method needs only forward passes on the input (occlusion, RISE, LIME): it runs on any model. */
+    default boolean blackBox() {
+        return false;
+    }
+
     /** Whether the engine must record the head and pass ∂y^c/∂A in the context. */
     default boolean needsGradient() {
         return false;

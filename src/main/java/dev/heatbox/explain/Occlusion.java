@@ -23,6 +23,11 @@ public final class Occlusion implements Method {
     }
 
     @Override
+    public boolean blackBox() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "occlusion";
     }

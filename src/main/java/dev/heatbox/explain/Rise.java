@@ -28,6 +28,11 @@ public final class Rise implements Method {
     }
 
     @Override
+    public boolean blackBox() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "rise";
     }

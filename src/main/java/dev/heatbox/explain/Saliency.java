@@ -1,11 +1,9 @@
 package dev.heatbox.explain;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.heatbox.model.SplitModel;
-import dev.heatbox.model.mxnet.MxInference;
 
 /**
  * Vanilla gradients (Simonyan et al. 2014): the map is Σ_channels |∂y^c/∂x| at input resolution.
@@ -43,7 +41,7 @@ public final class Saliency implements Method {
         float range = samples > 1 ? x.max().getFloat() - x.min().getFloat() : 0;
         if (samples > 1) {
             // DJL's random numbers come from one engine-wide generator: re-seed it so every batch sees the same noise
-            Engine.getInstance().setRandomSeed((int) seed);
+            m.getEngine().setRandomSeed((int) seed);
         }
         for (int s = 0; s < samples; s++) {
             NDArray xi = samples > 1 ? x.add(m.randomNormal(0f, (float) (noise * range), x.getShape(), x.getDataType())) : x.duplicate();
@@ -58,8 +56,7 @@ public final class Saliency implements Method {
     /** ∂(each image's target score)/∂x through the whole network, recorded in inference mode. */
     static NDArray inputGradient(SplitModel model, NDArray x, int[] targets) {
         x.setRequiresGradient(true);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            MxInference.recordingModeFor(model);
+        try (GradientCollector gc = model.newGradientCollector()) {
             NDArray s = model.scores(model.features(x));
             NDArray pick = s.getManager().create(targets).oneHot((int) s.getShape().get(1));
             gc.backward(s.mul(pick).sum());

@@ -10,7 +10,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.heatbox.model.mxnet.MxInference;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Json;
 import java.io.IOException;
@@ -144,6 +146,20 @@ public final class CamNetModel implements SplitModel {
     @Override
     public boolean sameInTrainingMode() {
         return !spec.architecture.batchNorm;
+    }
+
+    @Override
+    public GradientCollector newGradientCollector() {
+        return MxInference.collector(this);
+    }
+
+    @Override
+    public List<Layer> layers() {
+        try (NDManager sub = manager().newSubManager()) {
+            InputSpec in = spec.input;
+            Shape a = features(sub.zeros(new Shape(1, in.channels(), in.height, in.width))).getShape();
+            return List.of(new Layer("trunk", "trunk", a.slice(1)));
+        }
     }
 
     @Override

@@ -1,9 +1,7 @@
 package dev.heatbox.model;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
-import dev.heatbox.model.mxnet.MxInference;
 import java.util.function.Function;
 
 /**
@@ -19,8 +17,7 @@ public record HeadPass(NDArray scores, NDArray gradient) {
     public static HeadPass run(SplitModel model, NDArray features, Function<NDArray, NDArray> objective) {
         features.setRequiresGradient(true);
         NDArray scores;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            MxInference.recordingModeFor(model);
+        try (GradientCollector gc = model.newGradientCollector()) {
             scores = model.scores(features);
             gc.backward(objective.apply(scores).sum());
         }

@@ -13,7 +13,7 @@ public class ModelSpec {
     public static final String FILE = "heatbox-model.json";
 
     public String name;
-    /** "mxnet-symbol" or "heatbox-cam". */
+    /** "mxnet-symbol", "heatbox-cam", "torchscript" or "onnx". */
     public String format;
     public Map<String, String> files;
     public CamArchitecture architecture;
@@ -22,6 +22,39 @@ public class ModelSpec {
     public String output;
     public String layer;
     public Map<String, String> classifier;
+    /** torchscript: the exported split points, by layer name (tools/export_torchscript.py writes them). */
+    public Map<String, Split> splits;
+    /** torchscript, onnx: the number of classes the model scores. */
+    public Integer classes;
+    /** heatbox-cam: the engine the network was trained on ("MXNet" or "PyTorch"); loads on either. */
+    public String engine;
+
+    /** One split point of a TorchScript folder: trunk (input → A) and head (A and any skip tensors → scores). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Split {
+        public String trunk;
+        public String head;
+        /** A's shape for one image, [K, h, w]. */
+        public long[] shape;
+        /** Tensors besides A that cross the cut (skip connections): extra trunk outputs and head inputs. */
+        public int skips;
+    }
+
+    /** A file named by the spec, refused when it points outside the model folder or is missing. */
+    public static Path file(Path dir, String name, String what) {
+        Path specFile = dir.resolve(FILE);
+        if (name == null) {
+            throw BadInputException.of(specFile, "field '" + what + "' is missing");
+        }
+        Path p = dir.resolve(name).normalize();
+        if (!p.startsWith(dir.normalize())) {
+            throw BadInputException.of(specFile, what + " '" + name + "' points outside the model folder");
+        }
+        if (!Files.isRegularFile(p)) {
+            throw BadInputException.of(p, "missing (" + what + " in " + FILE + ")");
+        }
+        return p;
+    }
 
     public static ModelSpec read(Path dir) {
         if (!Files.isDirectory(dir)) {

@@ -1,9 +1,10 @@
 package dev.heatbox.model;
 
 import dev.heatbox.model.mxnet.MxSymbolModel;
+import dev.heatbox.model.onnx.OnnxModel;
+import dev.heatbox.model.pytorch.PtSplitModel;
 import dev.heatbox.util.BadInputException;
 import java.nio.file.Path;
-import java.util.List;
 
 /** Opens a model folder by its {@code heatbox-model.json} "format". */
 public final class Models {
@@ -26,11 +27,14 @@ public final class Models {
                 }
                 return CamNetModel.load(dir, spec);
             case "mxnet-symbol":
-                List<String> labels = CamNetModel.readLabels(dir, spec);
-                return MxSymbolModel.load(dir, spec, layer, output, labels);
+                return MxSymbolModel.load(dir, spec, layer, output, CamNetModel.readLabels(dir, spec));
+            case PtSplitModel.FORMAT:
+                return PtSplitModel.load(dir, spec, layer, CamNetModel.readLabels(dir, spec));
+            case OnnxModel.FORMAT:
+                return OnnxModel.load(dir, spec, layer, CamNetModel.readLabels(dir, spec));
             default:
                 throw BadInputException.of(dir.resolve(ModelSpec.FILE), "unknown format '" + spec.format
-                        + "' (known: heatbox-cam, mxnet-symbol)");
+                        + "' (known: heatbox-cam, mxnet-symbol, torchscript, onnx)");
         }
     }
 }

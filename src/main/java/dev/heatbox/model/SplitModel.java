@@ -2,6 +2,9 @@ package dev.heatbox.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.heatbox.util.BadInputException;
 import java.util.List;
 
 /**
@@ -39,12 +42,32 @@ public interface SplitModel extends AutoCloseable {
     }
 
     /**
+     * A gradient collector of this model's engine, set up so that what runs inside it computes
+     * the model as it predicts (MXNet needs its mode switched; TorchScript needs autograd turned
+     * on for its forward). Explainers record through this, never through an engine directly.
+     */
+    default GradientCollector newGradientCollector() {
+        return manager().getEngine().newGradientCollector();
+    }
+
+    /** Whether gradients can be taken at all (an ONNX model runs forward only). */
+    default boolean hasGradients() {
+        return true;
+    }
+
+    /** A layer the model can be split at: its name, its kind (an operator or "split"), its output shape for one image. */
+    record Layer(String name, String kind, Shape shape) {}
+
+    /** The layers {@code --layer} accepts, in graph order. */
+    List<Layer> layers();
+
+    /**
      * ∂(each image's target score)/∂input with the given rule at every rectifier (vanilla
      * gradient, deconvnet, guided backprop), by a backward pass run segment by segment between
      * the rectifiers.
      */
     default NDArray rectifiedGradient(NDArray input, int[] targets, RectifierRule rule) {
-        throw new dev.heatbox.util.BadInputException("model " + spec().name + ": deconvnet, guided and guided-gradcam need an"
+        throw new BadInputException("model " + spec().name + ": deconvnet, guided and guided-gradcam need an"
                 + " MXNet symbol export (format mxnet-symbol); this model is " + spec().format);
     }
 

@@ -104,8 +104,7 @@ class CamNetworkTest {
                 Shape shape = new Shape(1, 1, 16, 16);
                 NDArray xa = m.create(x, shape);
                 xa.setRequiresGradient(true);
-                try (ai.djl.training.GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    dev.heatbox.model.mxnet.MxInference.recordingModeFor(net);
+                try (ai.djl.training.GradientCollector gc = net.newGradientCollector()) {
                     gc.backward(net.forward(xa).get(":, 1").sum());
                 }
                 float[] g = xa.getGradient().toFloatArray();

@@ -1,7 +1,8 @@
 package dev.heatbox.model.mxnet;
 
-import ai.djl.engine.Engine;
 import ai.djl.mxnet.engine.MxGradientCollector;
+import ai.djl.training.GradientCollector;
+import dev.heatbox.model.SplitModel;
 
 /**
  * MXNet runs everything inside a gradient collector in training mode, where batch norm uses
@@ -14,17 +15,12 @@ import ai.djl.mxnet.engine.MxGradientCollector;
 public final class MxInference {
     private MxInference() {}
 
-    /** Call right after opening a gradient collector. */
-    public static void inferenceModeWhileRecording() {
-        if ("MXNet".equals(Engine.getInstance().getEngineName())) {
+    /** A gradient collector of the model's engine in the mode that gives this model's true gradient. */
+    public static GradientCollector collector(SplitModel model) {
+        GradientCollector gc = model.manager().getEngine().newGradientCollector();
+        if (gc instanceof MxGradientCollector && !model.sameInTrainingMode()) {
             MxGradientCollector.setTraining(false);
         }
-    }
-
-    /** Call right after opening a gradient collector: the mode that gives this model's true gradient. */
-    public static void recordingModeFor(dev.heatbox.model.SplitModel model) {
-        if (!model.sameInTrainingMode()) {
-            inferenceModeWhileRecording();
-        }
+        return gc;
     }
 }

@@ -6,7 +6,9 @@ import ai.djl.mxnet.engine.Symbol;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heatbox.model.InputSpec;
@@ -171,12 +173,12 @@ public final class MxSymbolModel implements SplitModel {
     }
 
     /** Output shape of every node for one input image, from MXNet's shape inference on the whole graph. */
-    public Map<String, ai.djl.ndarray.types.Shape> outputShapes() {
-        Map<String, ai.djl.ndarray.types.Shape> out = new HashMap<>();
+    public Map<String, Shape> outputShapes() {
+        Map<String, Shape> out = new HashMap<>();
         try (Symbol s = Symbol.loadJson((MxNDManager) manager, graphJson); Symbol internals = s.getInternals()) {
-            ai.djl.util.PairList<String, ai.djl.ndarray.types.Shape> in = new ai.djl.util.PairList<>();
-            in.add("data", new ai.djl.ndarray.types.Shape(1, spec.input.channels(), spec.input.height, spec.input.width));
-            for (Map.Entry<String, ai.djl.ndarray.types.Shape> e : internals.inferShape(in).entrySet()) {
+            ai.djl.util.PairList<String, Shape> in = new ai.djl.util.PairList<>();
+            in.add("data", new Shape(1, spec.input.channels(), spec.input.height, spec.input.width));
+            for (Map.Entry<String, Shape> e : internals.inferShape(in).entrySet()) {
                 out.put(e.getKey().replaceAll("_output$", ""), e.getValue());
             }
         } catch (RuntimeException e) {
@@ -231,6 +233,22 @@ public final class MxSymbolModel implements SplitModel {
             rectified = new RectifiedBackward(graph, output, (json, inputs) -> block(json, inputs));
         }
         return rectified.gradient(input, targets, rule, store, this);
+    }
+
+    @Override
+    public GradientCollector newGradientCollector() {
+        return MxInference.collector(this);
+    }
+
+    @Override
+    public List<Layer> layers() {
+        Map<String, Shape> shapes = outputShapes();
+        List<Layer> out = new ArrayList<>();
+        for (String[] l : explainableLayers()) {
+            Shape s = shapes.get(l[0]);
+            out.add(new Layer(l[0], l[1], s == null ? null : s.slice(1)));
+        }
+        return out;
     }
 
     @Override

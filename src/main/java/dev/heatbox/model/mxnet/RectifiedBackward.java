@@ -1,6 +1,5 @@
 package dev.heatbox.model.mxnet;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -134,8 +133,7 @@ final class RectifiedBackward {
             v.setRequiresGradient(true);
             in.add(v);
         }
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            MxInference.recordingModeFor(model);
+        try (GradientCollector gc = MxInference.collector(model)) {
             NDArray o = s.block().forward(store, in).singletonOrThrow();
             gc.backward(o.mul(grad.get(end)).sum());
         }

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Export a PyTorch classifier as a Heatbox model folder ("format": "torchscript").
+
+The model is split at one or more named modules: for each, a trunk (input -> the module's output A)
+and a head (A -> pre-softmax scores) are traced to TorchScript, so Heatbox can take dA-gradients
+through the head alone. head(trunk(x)) is checked against the whole model on random inputs before
+anything is written. With --onnx the whole model is also written as ONNX (black-box methods only).
+
+    python3 tools/export_torchscript.py --arch resnet18 --weights resnet18.pth --layer layer4 \
+        --out models/my_resnet
+
+--arch is a torchvision model name or "package.module:factory" for your own class (called with
+no arguments, or with num_classes when --num-classes is given). Runs with Debian's python3-torch
+(1.13) and python3-torchvision; TorchScript written by 1.13 loads in the libtorch 2.7 that Heatbox uses.
+"""
+import argparse
+import importlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+import numpy as np
+import torch
+import torch.fx as fx
+
+
+class _SplitTracer(fx.Tracer):
+    """Keeps the requested split modules as single graph nodes, even when they are containers."""
+
+    def __init__(self, leaves):
+        super().__init__()
+        self.leaves = set(leaves)
+
+    def is_leaf_module(self, m, qualname):
+        return qualname in self.leaves or super().is_leaf_module(m, qualname)
+
+
+def split(model, layer, leaves=()):
+    """(trunk, head) GraphModules cut after the module named `layer`.
+
+    Tensors other than A that cross the cut (a skip connection) become extra trunk outputs and
+    extra head inputs, in the same order.
+    """
+    tracer = _SplitTracer([layer, *leaves])
+    graph = tracer.trace(model)
+    root = fx.GraphModule(tracer.root, graph)
+    nodes = list(graph.nodes)
+    cuts = [n for n in nodes if n.op == "call_module" and n.target == layer]
+    if not cuts:
+        known = [n.target for n in nodes if n.op == "call_module"]
+        raise SystemExit(f"error: module '{layer}' is not called by the model's forward; modules: {', '.join(known)}")
+    if len(cuts) > 1:
+        raise SystemExit(f"error: module '{layer}' is called {len(cuts)} times; split at a module called once")
+    cut = cuts[0]
+    at = nodes.index(cut)
+    before, after = nodes[: at + 1], nodes[at + 1:]
+    after_set = set(after)
+    extras = [n for n in before if n is not cut and any(u in after_set for u in n.users)]
+
+    trunk_graph, env = fx.Graph(), {}
+    for n in before:
+        env[n] = trunk_graph.node_copy(n, lambda a: env[a])
+    trunk_graph.output(env[cut] if not extras else tuple([env[cut]] + [env[e] for e in extras]))
+
+    head_graph, env = fx.Graph(), {}
+    env[cut] = head_graph.placeholder("features")
+    for i, e in enumerate(extras):
+        env[e] = head_graph.placeholder(f"skip{i}")
+    for n in after:
+        env[n] = head_graph.node_copy(n, lambda a: env[a])
+    return fx.GraphModule(root, trunk_graph).eval(), fx.GraphModule(root, head_graph).eval(), len(extras)
+
+
+def _as_tuple(x):
+    return x if isinstance(x, tuple) else (x,)
+
+
+def export(model, layers, out, input_spec, labels, name, classifier=None, leaves=(), onnx=False, checks=3, seed=0):
+    """Writes the model folder; returns the largest |head(trunk(x)) - model(x)| seen."""
+    model = model.eval()
+    c = 1 if input_spec.get("color", "RGB").upper() == "GRAY" else 3
+    shape = (2, c, input_spec["height"], input_spec["width"])
+    gen = torch.Generator().manual_seed(seed)
+    tmp = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(out)) or ".")
+    splits, worst = {}, 0.0
+    try:
+        with torch.no_grad():
+            example = torch.randn(shape, generator=gen)
+            whole = model(example)
+            for layer in layers:
+                trunk, head, n_extra = split(model, layer, leaves)
+                t = torch.jit.trace(trunk, example, check_trace=False)
+                h = torch.jit.trace(head, _as_tuple(t(example)), check_trace=False)
+                for _ in range(checks):
+                    x = torch.randn(shape, generator=gen) * 2
+                    diff = (h(*_as_tuple(t(x))) - model(x)).abs().max().item()
+                    scale = model(x).abs().max().item()
+                    worst = max(worst, diff / max(scale, 1e-6))
+                    if diff > 1e-4 * max(1.0, scale):
+                        raise SystemExit(f"error: head(trunk(x)) differs from the model by {diff:.3g} at layer '{layer}'")
+                a = _as_tuple(t(example))[0]
+                files = {"trunk": f"{layer}.trunk.pt", "head": f"{layer}.head.pt"}
+                t.save(os.path.join(tmp, files["trunk"]))
+                h.save(os.path.join(tmp, files["head"]))
+                splits[layer] = dict(files, shape=list(a.shape[1:]), skips=n_extra)
+        spec = {"name": name, "format": "torchscript", "splits": splits, "layer": layers[0],
+                "input": input_spec, "labels": "labels.txt", "classes": int(whole.shape[1])}
+        if classifier is not None:
+            weight, bias = classifier
+            np.save(os.path.join(tmp, "classifier-weight.npy"), weight.astype(np.float32))
+            spec["classifier"] = {"weight": "classifier-weight.npy"}
+            if bias is not None:
+                np.save(os.path.join(tmp, "classifier-bias.npy"), bias.astype(np.float32))
+                spec["classifier"]["bias"] = "classifier-bias.npy"
+        if onnx:
+            spec["files"] = {"onnx": "model.onnx"}
+            torch.onnx.export(model, example, os.path.join(tmp, "model.onnx"), input_names=["data"],
+                              output_names=["scores"], dynamic_axes={"data": {0: "batch"}, "scores": {0: "batch"}},
+                              opset_version=13)
+        if len(labels) != whole.shape[1]:
+            raise SystemExit(f"error: {len(labels)} labels for {whole.shape[1]} classes")
+        with open(os.path.join(tmp, "labels.txt"), "w") as f:
+            f.write("\n".join(labels) + "\n")
+        with open(os.path.join(tmp, "heatbox-model.json"), "w") as f:
+            json.dump(spec, f, indent=2)
+            f.write("\n")
+        if os.path.exists(out):
+            shutil.rmtree(out)
+        os.rename(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            shutil.rmtree(tmp)
+    return worst
+
+
+def only_onnx(model, out, input_spec, labels, name, seed=0):
+    """An ONNX-only folder ("format": "onnx"): the whole model, for black-box methods and labelling."""
+    model = model.eval()
+    c = 1 if input_spec.get("color", "RGB").upper() == "GRAY" else 3
+    example = torch.randn((1, c, input_spec["height"], input_spec["width"]), generator=torch.Generator().manual_seed(seed))
+    tmp = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(out)) or ".")
+    try:
+        with torch.no_grad():
+            classes = int(model(example).shape[1])
+        if len(labels) != classes:
+            raise SystemExit(f"error: {len(labels)} labels for {classes} classes")
+        torch.onnx.export(model, example, os.path.join(tmp, "model.onnx"), input_names=["data"], output_names=["scores"],
+                          dynamic_axes={"data": {0: "batch"}, "scores": {0: "batch"}}, opset_version=13)
+        with open(os.path.join(tmp, "labels.txt"), "w") as f:
+            f.write("\n".join(labels) + "\n")
+        spec = {"name": name, "format": "onnx", "files": {"onnx": "model.onnx"}, "input": input_spec,
+                "labels": "labels.txt", "classes": classes}
+        with open(os.path.join(tmp, "heatbox-model.json"), "w") as f:
+            json.dump(spec, f, indent=2)
+            f.write("\n")
+        if os.path.exists(out):
+            shutil.rmtree(out)
+        os.rename(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            shutil.rmtree(tmp)
+
+
+def _build(arch, num_classes):
+    if ":" in arch:
+        mod, fn = arch.split(":", 1)
+        factory = getattr(importlib.import_module(mod), fn)
+    else:
+        import torchvision.models as tvm
+        if not hasattr(tvm, arch):
+            raise SystemExit(f"error: torchvision has no model '{arch}'")
+        factory = getattr(tvm, arch)
+    return factory(num_classes=num_classes) if num_classes else factory()
+
+
+def _classifier(model, name):
+    m = dict(model.named_modules()).get(name)
+    if m is None or not hasattr(m, "weight"):
+        raise SystemExit(f"error: --classifier '{name}' is not a module with a weight")
+    w = m.weight.detach().numpy()
+    w = w.reshape(w.shape[0], -1)
+    b = m.bias.detach().numpy() if getattr(m, "bias", None) is not None else None
+    return w, b
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--arch", required=True, help="torchvision model name, or package.module:factory")
+    p.add_argument("--weights", help="state_dict file (.pth); without it the factory's own weights")
+    p.add_argument("--num-classes", type=int)
+    p.add_argument("--layer", action="append", required=True, help="module to split at (repeat for several)")
+    p.add_argument("--classifier", help="the linear/1x1-conv module after global average pooling (for CAM)")
+    p.add_argument("--labels", help="text file, one class name a line (default: class0, class1, ...)")
+    p.add_argument("--size", type=int, default=224)
+    p.add_argument("--color", default="RGB", choices=["RGB", "GRAY"])
+    p.add_argument("--scale", type=float, default=1 / 255)
+    p.add_argument("--mean", type=float, nargs="+", default=[0.485, 0.456, 0.406])
+    p.add_argument("--std", type=float, nargs="+", default=[0.229, 0.224, 0.225])
+    p.add_argument("--onnx", action="store_true", help="also write model.onnx (black-box methods)")
+    p.add_argument("--out", required=True)
+    a = p.parse_args(argv)
+    model = _build(a.arch, a.num_classes)
+    if a.weights:
+        state = torch.load(a.weights, map_location="cpu")
+        model.load_state_dict(state.get("state_dict", state) if isinstance(state, dict) else state)
+    with torch.no_grad():
+        c = 1 if a.color == "GRAY" else 3
+        classes = int(model.eval()(torch.zeros(1, c, a.size, a.size)).shape[1])
+    if a.labels:
+        with open(a.labels) as f:
+            labels = [l.rstrip("\n") for l in f if l.strip()]
+    else:
+        labels = [f"class{i}" for i in range(classes)]
+    # Heatbox feeds x = (pixel * scale - mean) / std, pixel in 0..255: torchvision's mean/std as they are
+    spec = {"width": a.size, "height": a.size, "color": a.color, "layout": "NCHW", "scale": a.scale,
+            "mean": a.mean, "std": a.std}
+    cls = _classifier(model, a.classifier) if a.classifier else None
+    worst = export(model, a.layer, a.out, spec, labels, os.path.basename(os.path.normpath(a.out)), cls, onnx=a.onnx)
+    print(f"wrote {a.out}: {len(a.layer)} split(s), head(trunk(x)) within {worst:.2g} (relative) of the model")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
