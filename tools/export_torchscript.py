@@ -126,6 +126,7 @@ def export(model, layers, out, input_spec, labels, name, classifier=None, leaves
         with open(os.path.join(tmp, "heatbox-model.json"), "w") as f:
             json.dump(spec, f, indent=2)
             f.write("\n")
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private
         if os.path.exists(out):
             shutil.rmtree(out)
         os.rename(tmp, out)
@@ -155,6 +156,7 @@ def only_onnx(model, out, input_spec, labels, name, seed=0):
         with open(os.path.join(tmp, "heatbox-model.json"), "w") as f:
             json.dump(spec, f, indent=2)
             f.write("\n")
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private
         if os.path.exists(out):
             shutil.rmtree(out)
         os.rename(tmp, out)

@@ -129,4 +129,28 @@ class BadInputTest {
     void unknownOptionIsAUsageError() {
         assertEquals(2, run("synth", "digits", "--bogus").code());
     }
+
+    @Test
+    void aGradientMethodOnAnOnnxModelIsExitThree(@TempDir Path tmp) {
+        Run r = run("explain", "--model", "models/mobilenet_v1_0.25_128_onnx", "--images",
+                "datasets/coco-sample/images/val2017_000000519208.jpg", "--method", "gradcam", "--out", tmp.resolve("o").toString());
+        assertOneLine(r, 3, "method 'gradcam' needs gradients");
+        assertTrue(r.err().contains("occlusion, rise or lime"), r.err());
+        assertFalse(Files.exists(tmp.resolve("o/heatmaps")));
+    }
+
+    @Test
+    void anUnknownTorchScriptLayerIsExitThreeWithTheExportedOnes(@TempDir Path tmp) {
+        Run r = run("explain", "--model", "models/mobilenet_v2_1.0_224_torchscript", "--layer", "layer4", "--images",
+                "datasets/coco-sample/images/val2017_000000519208.jpg", "--out", tmp.resolve("o").toString());
+        assertOneLine(r, 3, "unknown layer 'layer4'");
+        assertTrue(r.err().contains("l61_conv_2d_relu6, l51_depthwise_conv_2d_relu6"), r.err());
+    }
+
+    @Test
+    void deconvnetOnTorchScriptIsExitThree(@TempDir Path tmp) {
+        Run r = run("explain", "--model", "models/mobilenet_v2_1.0_224_torchscript", "--method", "guided", "--images",
+                "datasets/coco-sample/images/val2017_000000519208.jpg", "--out", tmp.resolve("o").toString());
+        assertOneLine(r, 3, "need an MXNet symbol export");
+    }
 }

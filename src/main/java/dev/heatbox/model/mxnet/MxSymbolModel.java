@@ -291,6 +291,12 @@ public final class MxSymbolModel implements SplitModel {
     public NDArray features(NDArray input) {
         NDList out = trunk.forward(store, new NDList(input));
         lastCut = out.size() > 1 ? new NDList(out.subList(1, out.size())) : new NDList();
+        // The skips take a gradient too, though nobody reads it: when only some of a symbol block's
+        // inputs require one, MXNet (through DJL 0.36) hands A the wrong gradient (found by
+        // CrossEngineTest against PyTorch and a finite difference; sign-flipped at l51 of MobileNetV2).
+        for (NDArray skip : lastCut) {
+            skip.setRequiresGradient(true);
+        }
         return out.get(0);
     }
 

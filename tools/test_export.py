@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Tests of export_torchscript.py (CI runs them with Debian's python3-torch): the split of a
+torchvision ResNet at several modules round-trips, a skip connection crossing the cut becomes an
+extra trunk output, a module that is not there is refused with the known names, and the folder
+written holds what Heatbox reads.
+
+    python3 -m unittest discover -s tools -p 'test_*.py'
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import torch
+import torch.nn as nn
+import torchvision.models as tvm
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import export_torchscript as ex  # noqa: E402
+
+SPEC = {"width": 64, "height": 64, "color": "RGB", "layout": "NCHW", "scale": 1 / 255,
+        "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
+
+
+def _resnet():
+    torch.manual_seed(0)
+    m = tvm.resnet18(num_classes=7).eval()
+    # non-trivial batch-norm statistics, so eval mode differs from training mode
+    for mod in m.modules():
+        if isinstance(mod, nn.BatchNorm2d):
+            mod.running_mean.uniform_(-0.5, 0.5)
+            mod.running_var.uniform_(0.5, 2.0)
+    return m
+
+
+class ExportTest(unittest.TestCase):
+    def test_head_of_trunk_is_the_model_at_every_split(self):
+        m = _resnet()
+        x = torch.randn(3, 3, 64, 64)
+        with torch.no_grad():
+            want = m(x)
+            for layer in ["layer2", "layer4", "layer3.1.conv1"]:
+                trunk, head, skips = ex.split(m, layer)
+                out = trunk(x)
+                got = head(*out) if isinstance(out, tuple) else head(out)
+                self.assertLess((got - want).abs().max().item(), 1e-5, layer)
+                # inside a residual block the block's input crosses the cut
+                self.assertEqual(skips, 1 if layer == "layer3.1.conv1" else 0, layer)
+
+    def test_folder_round_trip_and_eval_mode_is_baked_in(self):
+        m = _resnet()
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r18")
+            ex.export(m, ["layer4", "layer3.1.conv1"], out, SPEC, [f"c{i}" for i in range(7)], "r18",
+                      classifier=ex._classifier(m, "fc"))
+            with open(os.path.join(out, "heatbox-model.json")) as f:
+                spec = json.load(f)
+            self.assertEqual(spec["format"], "torchscript")
+            self.assertEqual(list(spec["splits"]), ["layer4", "layer3.1.conv1"])
+            self.assertEqual(spec["splits"]["layer4"]["shape"], [512, 2, 2])
+            self.assertEqual(spec["classes"], 7)
+            t = torch.jit.load(os.path.join(out, spec["splits"]["layer3.1.conv1"]["trunk"]))
+            h = torch.jit.load(os.path.join(out, spec["splits"]["layer3.1.conv1"]["head"]))
+            # Heatbox calls traced modules in training mode (so autograd can record): must not matter
+            t.train()
+            h.train()
+            x = torch.randn(2, 3, 64, 64)
+            with torch.no_grad():
+                self.assertLess((h(*t(x)) - m(x)).abs().max().item(), 1e-5)
+
+    def test_unknown_module_is_refused_with_the_known_ones(self):
+        with self.assertRaises(SystemExit) as e:
+            ex.split(_resnet(), "layer9")
+        self.assertIn("layer9", str(e.exception))
+        self.assertIn("layer4", str(e.exception))
+
+    def test_command_line(self):
+        with tempfile.TemporaryDirectory() as d:
+            w = os.path.join(d, "w.pth")
+            torch.save(_resnet().state_dict(), w)
+            out = os.path.join(d, "cli")
+            script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "export_torchscript.py")
+            r = subprocess.run([sys.executable, script, "--arch", "resnet18", "--num-classes", "7", "--weights", w,
+                                "--layer", "layer4", "--classifier", "fc", "--size", "64", "--out", out],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertTrue(os.path.isfile(os.path.join(out, "classifier-weight.npy")))
+            with open(os.path.join(out, "labels.txt")) as f:
+                self.assertEqual(len(f.read().split("\n")), 8)
+
+
+if __name__ == "__main__":
+    unittest.main()
