@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -25,6 +26,9 @@ import picocli.CommandLine.Option;
             "with CAM (heatmaps/), turn maps into boxes and export them (labels/coco, labels/voc), score",
             "them (metrics.json: GT-known Loc and Top-1 Loc at IoU 0.5) and draw overlays (overlays/)."})
 public final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    EngineOption engine = new EngineOption();
+
     @Option(names = "--out", defaultValue = "out/demo", description = "output folder (default ${DEFAULT-VALUE})")
     Path out;
 
@@ -62,7 +66,7 @@ public final class DemoCommand implements Callable<Integer> {
                 c.training.epochs = epochs;
             }
             c.training.seed = seed;
-            trainAccuracy = TrainCommand.train(c, data, modelDir).trainAccuracy();
+            trainAccuracy = TrainCommand.train(c, data, modelDir, engine.engine).trainAccuracy();
         } else {
             System.out.println("[2/4] using the trained model in " + trainedModel);
             modelDir = trainedModel;
@@ -71,7 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("[3/4] CAM heatmaps, boxes and exports for the test split");
         DatasetFolder.Loaded test = DatasetFolder.read(data.resolve("test"));
         LocalizeJob.Summary s;
-        try (CamNetModel model = CamNetModel.load(modelDir, ModelSpec.read(modelDir))) {
+        try (CamNetModel model = CamNetModel.load(modelDir, ModelSpec.read(modelDir), engine.engine)) {
             s = new LocalizeJob(model, new ExplainEngine(model, new Cam()), new LocalizeJob.Options(), System.out)
                     .run(test, out);
         }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import org.opencv.core.Mat;
 
@@ -39,6 +40,9 @@ import org.opencv.core.Mat;
             "Writes OUT/heatmaps/<image-stem>.npy (or <stem>__<INDEX>.npy with several targets), float32 [H, W]",
             "in [0, 1] at the model's input size, OUT/heatmaps/index.json and OUT/overlays/*.png."})
 public final class ExplainCommand implements Callable<Integer> {
+    @Mixin
+    EngineOption engine = new EngineOption();
+
     @Option(names = "--model", required = true, description = "model folder (heatbox-model.json)")
     Path model;
 
@@ -112,7 +116,7 @@ public final class ExplainCommand implements Callable<Integer> {
         int overlayCount = "all".equals(overlays) ? Integer.MAX_VALUE : Integer.parseInt(overlays);
         List<Path> files = ImageSources.list(images);
         Cv.load();
-        try (SplitModel m = Models.load(model, layer, outputNode)) {
+        try (SplitModel m = Models.load(model, layer, outputNode, engine.engine)) {
             List<TargetRule> rules = rules(m.labels());
             if (!"all".equals(method)) {
                 run(m, method, files, out, rules, overlayCount);

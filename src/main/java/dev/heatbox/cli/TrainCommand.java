@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -35,6 +36,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "override the config's seed")
     Long seed;
 
+    @Mixin
+    EngineOption engine = new EngineOption();
+
     @Override
     public Integer call() throws IOException {
         TrainConfig c = TrainConfig.read(config == null ? Shipped.path("configs/train-cam-digits.json") : config);
@@ -44,14 +48,14 @@ public final class TrainCommand implements Callable<Integer> {
         if (seed != null) {
             c.training.seed = seed;
         }
-        CamTrainer.Result r = train(c, data, out);
+        CamTrainer.Result r = train(c, data, out, engine.engine);
         System.out.printf("trained in %.1f s: train acc %.3f, val acc %.3f; model in %s%n",
                 r.seconds(), r.trainAccuracy(), r.valAccuracy(), out);
         return 0;
     }
 
     /** Loads DIR/train and DIR/val, trains, and moves the finished model folder into place. */
-    static CamTrainer.Result train(TrainConfig c, Path data, Path out) throws IOException {
+    static CamTrainer.Result train(TrainConfig c, Path data, Path out, String engine) throws IOException {
         if (!Files.isDirectory(data)) {
             throw BadInputException.of(data, "data folder not found");
         }
@@ -65,7 +69,7 @@ public final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(abs.getParent());
         Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".");
         try {
-            CamTrainer.Result r = new CamTrainer(c, System.out).train(tt, vt, classes, tmp);
+            CamTrainer.Result r = new CamTrainer(c, System.out, engine).train(tt, vt, classes, tmp);
             AtomicFiles.readableByAll(tmp, true);
             replaceDir(tmp, abs);
             return r;

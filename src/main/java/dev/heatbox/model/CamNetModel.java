@@ -50,6 +50,14 @@ public final class CamNetModel implements SplitModel {
     }
 
     public static CamNetModel load(Path dir, ModelSpec spec) {
+        return load(dir, spec, null);
+    }
+
+    /**
+     * @param engine "mxnet" or "pytorch", or null for the engine it was trained on: DJL's parameter
+     *               file is the same on both, so a network trained on one runs on the other
+     */
+    public static CamNetModel load(Path dir, ModelSpec spec, String engine) {
         if (spec.architecture == null) {
             throw BadInputException.of(dir.resolve(ModelSpec.FILE), "field 'architecture' is missing for a heatbox-cam model");
         }
@@ -63,7 +71,8 @@ public final class CamNetModel implements SplitModel {
         }
         List<String> labels = readLabels(dir, spec);
         SequentialBlock block = spec.architecture.build();
-        Model model = Model.newInstance(spec.name == null ? PREFIX : spec.name);
+        String engineName = engine != null ? Engines.name(engine) : spec.engine != null ? spec.engine : Engines.MXNET;
+        Model model = Model.newInstance(spec.name == null ? PREFIX : spec.name, engineName);
         model.setBlock(block);
         try {
             String fileName = paramsFile.getFileName().toString();

@@ -42,10 +42,17 @@ public final class CamTrainer {
 
     private final TrainConfig config;
     private final PrintStream log;
+    private final String engine;
 
     public CamTrainer(TrainConfig config, PrintStream log) {
+        this(config, log, null);
+    }
+
+    /** @param engine "mxnet" or "pytorch" (null: MXNet) */
+    public CamTrainer(TrainConfig config, PrintStream log, String engine) {
         this.config = config;
         this.log = log;
+        this.engine = Engines.name(engine);
     }
 
     /** Class names in the order of the dataset's categories; the class index is that position. */
@@ -80,10 +87,10 @@ public final class CamTrainer {
     /** Trains and saves the model to {@code out}; returns the final figures. */
     public Result train(Tensors train, Tensors val, List<String> classes, Path out) throws IOException {
         TrainConfig.Training t = config.training;
-        Engine.getInstance().setRandomSeed((int) t.seed);
+        Engine.getEngine(engine).setRandomSeed((int) t.seed);
         config.architecture.classes = classes.size();
         Block block = config.architecture.build();
-        try (Model model = Model.newInstance(config.name)) {
+        try (Model model = Model.newInstance(config.name, engine)) {
             model.setBlock(block);
             int updates = t.epochs * ((train.size() + t.batch_size - 1) / t.batch_size);
             Tracker lr = "cosine".equals(t.schedule)
@@ -153,6 +160,7 @@ public final class CamTrainer {
             spec.layer = "trunk";
             spec.output = null;
             spec.classifier = Map.of("weight", "head.linear.weight", "bias", "head.linear.bias");
+            spec.engine = engine;
             CamNetModel.save(model, spec, classes, out);
             return new Result(lossAvg, accAvg, valAcc, seen / seconds, seconds, epochLosses);
         }

@@ -15,17 +15,30 @@ public final class Models {
      * @param output pre-softmax node, or null for the folder's setting (null there: detect a trailing softmax)
      */
     public static SplitModel load(Path dir, String layer, String output) {
+        return load(dir, layer, output, null);
+    }
+
+    /** @param engine for a heatbox-cam network: "mxnet" or "pytorch" (null: the one it was trained on); others have one engine */
+    public static SplitModel load(Path dir, String layer, String output, String engine) {
         if (dir.toString().startsWith("djl://")) {
             throw new BadInputException(dir + ": djl:// model-zoo URLs need internet access, which this machine lacks;"
                     + " download the model elsewhere and give its folder");
         }
         ModelSpec spec = ModelSpec.read(dir);
+        if (engine != null && !CamNetModel.FORMAT.equals(spec.format)) {
+            String own = PtSplitModel.FORMAT.equals(spec.format) ? Engines.PYTORCH : OnnxModel.FORMAT.equals(spec.format)
+                    ? "OnnxRuntime" : Engines.MXNET;
+            if (!own.equals(Engines.name(engine))) {
+                throw BadInputException.of(dir, "a " + spec.format + " model runs on " + own + " only; --engine chooses the"
+                        + " engine of a Heatbox-trained CAM network");
+            }
+        }
         switch (spec.format) {
             case CamNetModel.FORMAT:
                 if (layer != null && !layer.equals("trunk")) {
                     throw new BadInputException("unknown layer '" + layer + "' for a heatbox-cam model; it has: trunk");
                 }
-                return CamNetModel.load(dir, spec);
+                return CamNetModel.load(dir, spec, engine);
             case "mxnet-symbol":
                 return MxSymbolModel.load(dir, spec, layer, output, CamNetModel.readLabels(dir, spec));
             case PtSplitModel.FORMAT:

@@ -236,4 +236,30 @@ class CamNetworkTest {
             assertEquals(List.of("a", "b", "c"), loaded.labels());
         }
     }
+
+    @Test
+    void trainedOnPyTorchItLearnsAndRunsTheSameOnMxnet(@TempDir Path tmp) throws IOException {
+        CamTrainer.Tensors t = squares(48);
+        TrainConfig c = tinyConfig();
+        c.training.epochs = 15;
+        c.training.batch_size = 16;
+        c.training.learning_rate = 0.01;
+        c.architecture.stages = List.of(List.of(4), List.of(12));
+        CamTrainer.Result res = new CamTrainer(c, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), "pytorch")
+                .train(t, t, List.of("a", "b", "c"), tmp);
+        assertTrue(res.trainAccuracy() > 0.9, "train accuracy on PyTorch " + res.trainAccuracy() + " losses " + res.epochLosses());
+        assertEquals(Engines.PYTORCH, ModelSpec.read(tmp).engine);
+        float[] x = randomInput(3, 2);
+        float[][] out = new float[2][];
+        String[] engines = {"pytorch", "mxnet"};
+        for (int e = 0; e < 2; e++) {
+            try (CamNetModel m = CamNetModel.load(tmp, ModelSpec.read(tmp), engines[e])) {
+                assertEquals(Engines.name(engines[e]), m.manager().getEngine().getEngineName());
+                out[e] = m.forward(m.manager().create(x, new Shape(3, 1, 16, 16))).toFloatArray();
+            }
+        }
+        for (int i = 0; i < out[0].length; i++) {
+            assertEquals(out[0][i], out[1][i], 1e-4 * Math.max(1, Math.abs(out[0][i])), "score " + i);
+        }
+    }
 }
