@@ -81,9 +81,12 @@ public final class BenchCommand implements Callable<Integer> {
 
         Path work = java.nio.file.Files.createTempDirectory("heatbox-bench");
         try {
-            Path digitsModel = PipelineBench.trainDigits(work, quick ? 300 : 2000, 1, results, threads);
+            Path digitsModel = PipelineBench.trainDigits(work, quick ? 300 : 2000, 1, results, threads,
+                    List.of("mxnet", "pytorch"));
+            // the same MobileNetV2 on MXNet and on PyTorch (TorchScript), side by side; MobileNetV1 on MXNet and ONNX Runtime
             List<Path> toTime = new ArrayList<>(models != null ? models : List.of(Shipped.path("models/mobilenet_v2_1.0_224"),
-                    Shipped.path("models/mobilenet_v1_0.25_128")));
+                    Shipped.path("models/mobilenet_v2_1.0_224_torchscript"), Shipped.path("models/mobilenet_v1_0.25_128"),
+                    Shipped.path("models/mobilenet_v1_0.25_128_onnx")));
             toTime.add(digitsModel);
             for (Path mdir : toTime) {
                 Path imgs = mdir.equals(digitsModel) ? work.resolve("digits/test/images") : images;
@@ -94,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
             Path v1 = Shipped.path("models/mobilenet_v1_0.25_128");
             Path digitImages = work.resolve("digits/train/images");
             double[] job = PipelineBench.labelJob(v1, digitImages, 16, reps, work.resolve("label"));
-            Map<String, Object> jr = ModelBench.row("mobilenet_v1_0.25_128", "label", 16, threads, job, Double.NaN);
+            Map<String, Object> jr = ModelBench.row("mobilenet_v1_0.25_128", "MXNet", "label", 16, threads, job, Double.NaN);
             jr.put("ratio_to_forward", null);
             jr.put("peak_rss_mb", PipelineBench.peakRssMb());
             results.add(jr);
@@ -113,7 +116,9 @@ public final class BenchCommand implements Callable<Integer> {
         machine.put("java", System.getProperty("java.version"));
         machine.put("opencv", org.opencv.core.Core.VERSION);
         machine.put("djl", ai.djl.engine.Engine.getDjlVersion());
-        machine.put("mxnet", ai.djl.engine.Engine.getInstance().getVersion());
+        machine.put("mxnet", ai.djl.engine.Engine.getEngine("MXNet").getVersion());
+        machine.put("pytorch", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
+        machine.put("onnxruntime", ai.djl.engine.Engine.getEngine("OnnxRuntime").getVersion());
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("machine", machine);
         doc.put("results", results);
@@ -125,11 +130,11 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.println("RSS after 1,000 / 10,000 labelled images: " + memory.get("rss_mb_after_1000_images") + " / "
                     + memory.get("rss_mb_after_10000_images") + " MB");
         }
-        System.out.println("| model | method | batch | threads | per s (min / median / max) | x forward |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| model | engine | method | batch | threads | per s (min / median / max) | x forward |");
+        System.out.println("|---|---|---|---|---|---|---|");
         for (Map<String, Object> r : results) {
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %.2f / %.2f / %.2f | %s |%n", r.get("model") == null ? "-" : r.get("model"),
-                    r.get("method"), r.get("batch") == null ? "-" : r.get("batch"), r.get("threads"),
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %.2f / %.2f / %.2f | %s |%n", r.get("model") == null ? "-" : r.get("model"),
+                    r.get("engine") == null ? "-" : r.get("engine"), r.get("method"), r.get("batch") == null ? "-" : r.get("batch"), r.get("threads"),
                     r.get("images_per_s_min"), r.get("images_per_s_median"), r.get("images_per_s_max"),
                     r.get("ratio_to_forward") == null ? "-" : String.format(Locale.ROOT, "%.2f", (Double) r.get("ratio_to_forward")));
         }

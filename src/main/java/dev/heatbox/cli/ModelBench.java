@@ -23,6 +23,7 @@ final class ModelBench {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (SplitModel m = Models.load(modelDir, null, null)) {
             String name = m.spec().name;
+            String engine = m.engineName();
             List<float[]> pool = new ArrayList<>();
             for (Path p : ImageSources.list(imageDir)) {
                 pool.add(m.input().toTensor(Cv.read(p, m.input().grey())));
@@ -38,11 +39,12 @@ final class ModelBench {
                     chunks.add(c);
                 }
                 double[] fwd = BenchCommand.measure(reps, n, () -> chunks.forEach(c -> forward(m, c)));
-                rows.add(row(name, "forward", batch, threads, fwd, 1.0));
+                rows.add(row(name, engine, "forward", batch, threads, fwd, 1.0));
                 boolean rectified = m instanceof dev.heatbox.model.mxnet.MxSymbolModel;
                 for (String method : List.of("cam", "gradcam", "gradcam++", "layercam", "saliency", "deconvnet", "guided",
                         "guided-gradcam")) {
-                    if (method.equals("cam") && m.classifierWeight() == null
+                    if (!m.hasGradients()
+                            || method.equals("cam") && m.classifierWeight() == null
                             || !rectified && (method.equals("deconvnet") || method.equals("guided") || method.equals("guided-gradcam"))
                             || quick && (method.equals("deconvnet") || method.equals("guided-gradcam"))) {
                         continue;
@@ -50,25 +52,27 @@ final class ModelBench {
                     ExplainEngine e = new ExplainEngine(m, Methods.create(method, batch));
                     TargetRule top = TargetRule.rank(0, m.labels());
                     double[] r = BenchCommand.measure(reps, n, () -> chunks.forEach(c -> e.layerMaps(c, top)));
-                    rows.add(row(name, method, batch, threads, r, fwd[fwd.length / 2] / r[r.length / 2]));
+                    rows.add(row(name, engine, method, batch, threads, r, fwd[fwd.length / 2] / r[r.length / 2]));
                 }
             }
             if (quick) {
                 return rows;
             }
-            // Score-CAM: one forward per channel, so one image at batch 1, timed once
-            ExplainEngine sc = new ExplainEngine(m, Methods.create("scorecam", 64));
             List<float[]> one = List.of(pool.get(0));
             double[] single = BenchCommand.measure(1, 1, () -> forward(m, one));
-            double[] r = BenchCommand.measure(1, 1, () -> sc.layerMaps(one, TargetRule.rank(0, m.labels())));
-            rows.add(row(name, "scorecam", 1, threads, r, single[0] / r[0]));
+            if (m.hasGradients()) {
+                // Score-CAM: one forward per channel, so one image at batch 1, timed once
+                ExplainEngine sc = new ExplainEngine(m, Methods.create("scorecam", 64));
+                double[] r = BenchCommand.measure(1, 1, () -> sc.layerMaps(one, TargetRule.rank(0, m.labels())));
+                rows.add(row(name, engine, "scorecam", 1, threads, r, single[0] / r[0]));
+            }
             for (String method : List.of("occlusion", "rise")) {
                 Methods.Options mo = new Methods.Options();
                 mo.batch = 64;
                 mo.masks = 500;
                 ExplainEngine pe = new ExplainEngine(m, Methods.create(method, mo, m.input().width));
                 double[] pr = BenchCommand.measure(1, 1, () -> pe.layerMaps(one, TargetRule.rank(0, m.labels())));
-                rows.add(row(name, method, 1, threads, pr, single[0] / pr[0]));
+                rows.add(row(name, engine, method, 1, threads, pr, single[0] / pr[0]));
             }
         }
         return rows;
@@ -86,9 +90,11 @@ final class ModelBench {
         }
     }
 
-    static Map<String, Object> row(String model, String method, int batch, int threads, double[] rates, double ratio) {
+    static Map<String, Object> row(String model, String engine, String method, int batch, int threads, double[] rates,
+                                   double ratio) {
         Map<String, Object> r = BenchCommand.row(method, threads, rates);
         r.put("model", model);
+        r.put("engine", engine);
         r.put("batch", batch);
         r.put("ratio_to_forward", ratio);
         return r;

@@ -10,6 +10,7 @@ import dev.heatbox.export.CocoExport;
 import dev.heatbox.export.VocExport;
 import dev.heatbox.job.LabelJob;
 import dev.heatbox.model.CamTrainer;
+import dev.heatbox.model.Engines;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.model.TrainConfig;
@@ -30,6 +31,12 @@ final class PipelineBench {
 
     /** Generates digits, trains the CAM network on them (the training figure) and returns the model folder. */
     static Path trainDigits(Path work, int count, int epochs, List<Map<String, Object>> rows, int threads) throws IOException {
+        return trainDigits(work, count, epochs, rows, threads, List.of(Engines.MXNET));
+    }
+
+    /** The same training on each engine, one row each; returns the first engine's model folder. */
+    static Path trainDigits(Path work, int count, int epochs, List<Map<String, Object>> rows, int threads,
+                            List<String> engines) throws IOException {
         DigitSynth.Options o = new DigitSynth.Options();
         o.count = count;
         new DigitSynth(Mnist.load(Shipped.path("datasets/mnist-10k")), o).writeAll(work.resolve("digits"));
@@ -37,13 +44,17 @@ final class PipelineBench {
         c.training.epochs = epochs;
         DatasetFolder.Loaded train = DatasetFolder.read(work.resolve("digits/train"));
         CamTrainer.Tensors t = CamTrainer.load(train, c.input);
-        CamTrainer.Result r = new CamTrainer(c, QUIET).train(t, null, CamTrainer.classNames(train), work.resolve("cam"));
-        double[] rate = {r.imagesPerSecond()};
-        Map<String, Object> row = ModelBench.row("cam-digits", "train", c.training.batch_size, threads, rate, Double.NaN);
-        row.put("ratio_to_forward", null);
-        row.put("peak_rss_mb", peakRssMb());
-        rows.add(row);
-        return work.resolve("cam");
+        for (String engine : engines) {
+            CamTrainer.Result r = new CamTrainer(c, QUIET, engine).train(t, null, CamTrainer.classNames(train),
+                    work.resolve("cam-" + Engines.name(engine)));
+            double[] rate = {r.imagesPerSecond()};
+            Map<String, Object> row = ModelBench.row("cam-digits", Engines.name(engine), "train", c.training.batch_size,
+                    threads, rate, Double.NaN);
+            row.put("ratio_to_forward", null);
+            row.put("peak_rss_mb", peakRssMb());
+            rows.add(row);
+        }
+        return work.resolve("cam-" + Engines.name(engines.get(0)));
     }
 
     /** The label job end to end on a folder (decode → model → Grad-CAM → boxes → COCO/VOC export). */

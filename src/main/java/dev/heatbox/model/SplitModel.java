@@ -50,6 +50,11 @@ public interface SplitModel extends AutoCloseable {
         return manager().getEngine().newGradientCollector();
     }
 
+    /** The DJL engine that runs the model ("MXNet", "PyTorch", "OnnxRuntime"). */
+    default String engineName() {
+        return manager().getEngine().getEngineName();
+    }
+
     /** Whether gradients can be taken at all (an ONNX model runs forward only). */
     default boolean hasGradients() {
         return true;

@@ -78,6 +78,11 @@ public final class OnnxModel implements SplitModel {
     }
 
     @Override
+    public String engineName() {
+        return "OnnxRuntime";
+    }
+
+    @Override
     public boolean hasGradients() {
         return false;
     }
