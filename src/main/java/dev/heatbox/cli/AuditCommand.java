@@ -1,5 +1,7 @@
 package dev.heatbox.cli;
 
+import org.opencv.core.Mat;
+import dev.heatbox.job.Skipped;
 import dev.heatbox.data.ClassMap;
 import dev.heatbox.data.DatasetFolder;
 import dev.heatbox.data.PixelBox;
@@ -84,15 +86,26 @@ public final class AuditCommand implements Callable<Integer> {
                     }
                 }
             }
+            Skipped skipped = new Skipped(d.items().size());
+            int audited = 0;
             for (int s = 0; s < items.size(); s += batch) {
-                List<DatasetFolder.Item> chunk = items.subList(s, Math.min(items.size(), s + batch));
-                List<Long> chunkCats = itemCats.subList(s, Math.min(items.size(), s + batch));
+                List<DatasetFolder.Item> chunk = new ArrayList<>();
+                List<Long> chunkCats = new ArrayList<>();
                 List<float[]> inputs = new ArrayList<>();
                 List<String> cats = new ArrayList<>();
-                for (int i = 0; i < chunk.size(); i++) {
-                    inputs.add(m.input().toTensor(Cv.read(chunk.get(i).image(), m.input().grey())));
-                    cats.add(names.get(chunkCats.get(i)));
+                for (int i = s; i < Math.min(items.size(), s + batch); i++) {
+                    Mat image = skipped.read(items.get(i).image(), m.input().grey());
+                    if (image != null) {
+                        chunk.add(items.get(i));
+                        chunkCats.add(itemCats.get(i));
+                        inputs.add(m.input().toTensor(image));
+                        cats.add(names.get(itemCats.get(i)));
+                    }
                 }
+                if (chunk.isEmpty()) {
+                    continue;
+                }
+                audited += chunk.size();
                 // each image explained for its ground-truth category: its most probable member class
                 List<Explanation> ex = engine.explain(inputs, (p, n, c) -> {
                     int[] t = new int[n];
@@ -131,9 +144,9 @@ public final class AuditCommand implements Callable<Integer> {
                     }
                 }
             }
-            write(audit, examples, unmapped, (double) top1Right / items.size());
+            write(audit, examples, unmapped, (double) top1Right / audited);
+            return skipped.finish(out, System.out);
         }
-        return 0;
     }
 
     /** Model classes standing for each dataset category: by --classes, else by equal label name. */

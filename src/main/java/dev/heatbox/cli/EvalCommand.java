@@ -19,7 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Score predicted boxes (and heatmaps) against ground truth, with the reference evaluators' rules:",
@@ -32,6 +34,9 @@ import picocli.CommandLine.Option;
             "VOC folders are matched to the ground truth by image file name.",
             "Writes OUT/metrics.json and, with --heatmaps, OUT/boxacc.png (BoxAcc vs threshold)."})
 public final class EvalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--gt", required = true, description = "ground truth: COCO JSON file or VOC XML folder")
     Path gt;
 
@@ -72,7 +77,15 @@ public final class EvalCommand implements Callable<Integer> {
         } else if (gt.toString().endsWith(".txt") || gt.toString().endsWith(".csv")) {
             truth = WsolList.read(gt, null);
         } else {
-            truth = CocoReader.readDataset(gt);
+            // read as pycocotools reads it: what it accepts is evaluated as it evaluates it, with a warning
+            truth = CocoReader.readAsPycocotools(gt);
+            if (truth.problems.contains(CocoReader.NO_CATEGORIES)) {
+                throw BadInputException.of(gt, "no 'categories' list: pycocotools cannot evaluate without one (COCO() and"
+                        + " loadRes read it), and neither does Heatbox");
+            }
+            for (String p : truth.problems) {
+                ev.warnings().add(gt + ": " + p + " (evaluated as pycocotools does: see docs/ARCHITECTURE.md)");
+            }
         }
         Map<String, Object> metrics = new LinkedHashMap<>();
         if (pred != null) {
@@ -95,8 +108,9 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         for (String warning : ev.warnings()) {
-            System.err.println("heatbox: warning: " + warning);
+            spec.commandLine().getErr().println("heatbox: warning: " + warning);
         }
+        spec.commandLine().getErr().flush();
         Json.write(out.resolve("metrics.json"), metrics);
         print(metrics);
         System.out.println("metrics in " + out.resolve("metrics.json"));

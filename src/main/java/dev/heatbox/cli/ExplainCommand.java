@@ -1,5 +1,6 @@
 package dev.heatbox.cli;
 
+import dev.heatbox.job.Skipped;
 import dev.heatbox.data.ImageSources;
 import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Explanation;
@@ -118,20 +119,22 @@ public final class ExplainCommand implements Callable<Integer> {
         Cv.load();
         try (SplitModel m = Models.load(model, layer, outputNode, engine.engine)) {
             List<TargetRule> rules = rules(m.labels());
+            Skipped skipped = new Skipped(files.size());
             if (!"all".equals(method)) {
-                run(m, method, files, out, rules, overlayCount);
-                return 0;
+                run(m, method, files, out, rules, overlayCount, skipped);
+                return skipped.finish(out, System.out);
             }
             for (String name : ALL) {
-                run(m, name, files, out.resolve(name), rules, overlayCount);
+                run(m, name, files, out.resolve(name), rules, overlayCount, skipped);
             }
-            Panels.write(out, files, ALL, m, overlayCount, rules.size() > 1);
+            Panels.write(out, skipped.kept(files), ALL, m, overlayCount, rules.size() > 1);
             System.out.println("side-by-side panels in " + out.resolve("panels"));
+            return skipped.finish(out, System.out);
         }
-        return 0;
     }
 
-    private void run(SplitModel m, String methodName, List<Path> files, Path dir, List<TargetRule> rules, int overlayCount) {
+    private void run(SplitModel m, String methodName, List<Path> files, Path dir, List<TargetRule> rules, int overlayCount,
+                     Skipped skipped) {
         boolean several = rules.size() > 1;
         Methods.Options mo = new Methods.Options();
         mo.batch = Math.max(8, batch);
@@ -148,14 +151,21 @@ public final class ExplainCommand implements Callable<Integer> {
         ExplainEngine engine = new ExplainEngine(m, meth);
         List<Map<String, Object>> index = new ArrayList<>();
         long t0 = System.nanoTime();
+        int explained = 0;
         for (int s = 0; s < files.size(); s += batch) {
-            List<Path> chunk = files.subList(s, Math.min(files.size(), s + batch));
+            List<Path> chunk = new ArrayList<>();
             List<Mat> originals = new ArrayList<>();
             List<float[]> inputs = new ArrayList<>();
-            for (Path f : chunk) {
-                Mat im = Cv.read(f, m.input().grey());
-                originals.add(im);
-                inputs.add(m.input().toTensor(im));
+            for (Path f : files.subList(s, Math.min(files.size(), s + batch))) {
+                Mat im = skipped.read(f, m.input().grey());
+                if (im != null) { // an unreadable image is listed in skipped.txt and left out
+                    chunk.add(f);
+                    originals.add(im);
+                    inputs.add(m.input().toTensor(im));
+                }
+            }
+            if (chunk.isEmpty()) {
+                continue;
             }
             for (TargetRule rule : rules) {
                 List<Explanation> ex = engine.explain(inputs, rule);
@@ -176,19 +186,20 @@ public final class ExplainCommand implements Callable<Integer> {
                     Map<String, Object> entry = dev.heatbox.explain.HeatmapIndex.entry(name + ".npy", chunk.get(i),
                             originals.get(i).cols(), originals.get(i).rows(), e, m.labels().get(e.target()), methodName, m.layer());
                     index.add(entry);
-                    if (s + i < overlayCount) {
+                    if (explained + i < overlayCount) {
                         Overlay.write(dir.resolve("overlays").resolve(name + ".png"),
                                 Overlay.render(originals.get(i), e.map(), e.height(), e.width(), List.of(), List.of(), 224));
                     }
                 }
             }
-            System.out.printf("\r%s: explained %d/%d images", methodName, Math.min(files.size(), s + batch), files.size());
+            explained += chunk.size();
+            System.out.printf("\r%s: explained %d/%d images", methodName, explained, files.size());
         }
         System.out.println();
         Json.write(dir.resolve("heatmaps").resolve("index.json"), index);
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "%s at layer %s: %d images in %.1f s (%.1f images/s); heatmaps in %s%n", methodName,
-                m.layer(), files.size(), secs, files.size() / secs, dir.resolve("heatmaps"));
+                m.layer(), explained, secs, explained / secs, dir.resolve("heatmaps"));
     }
 
     /** --target → one rule per map to write. */

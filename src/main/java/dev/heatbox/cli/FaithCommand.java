@@ -1,5 +1,10 @@
 package dev.heatbox.cli;
 
+import org.opencv.core.Mat;
+import dev.heatbox.job.Skipped;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heatbox.data.ImageSources;
 import dev.heatbox.explain.TargetRule;
@@ -84,16 +89,25 @@ public final class FaithCommand implements Callable<Integer> {
             float[] centreMap = centre(h, w);
             Random rng = new Random(seed);
             int done = 0;
+            Skipped skipped = new Skipped(files.size());
             for (Path f : files) {
-                float[] x = m.input().toTensor(Cv.read(f, m.input().grey()));
+                Mat image = skipped.read(f, m.input().grey());
+                if (image == null) {
+                    continue; // an unreadable image has no maps either (explain skipped it too)
+                }
+                float[] x = m.input().toTensor(image);
                 String key = f.getFileName().toString();
+                for (int k = 0; k < folders.size(); k++) {
+                    if (!folders.get(k).containsKey(key)) {
+                        throw BadInputException.of(heatmaps.get(k), "no heatmap for " + key + " in index.json");
+                    }
+                }
                 int k = 0;
                 for (Faithfulness fa : byName.values()) {
                     Object[] e = folders.get(k++).get(key);
                     fa.accumulate(x, (float[]) e[0], (Integer) e[1]);
                 }
-                int top = new dev.heatbox.explain.ExplainEngine(m, new dev.heatbox.explain.Cam())
-                        .layerMaps(List.of(x), TargetRule.rank(0, m.labels())).targets()[0];
+                int top = top1(m, x);
                 float[] rnd = new float[h * w];
                 for (int p = 0; p < rnd.length; p++) {
                     rnd[p] = rng.nextFloat();
@@ -106,8 +120,17 @@ public final class FaithCommand implements Callable<Integer> {
             byName.put("random (baseline)", random);
             byName.put("centre (baseline)", centre);
             write(byName);
+            return skipped.finish(out, System.out);
         }
-        return 0;
+    }
+
+    /** The model's top-1 class for one input (forward only, so any model will do). */
+    static int top1(SplitModel m, float[] x) {
+        try (NDManager sub = m.manager().newSubManager()) {
+            NDArray in = sub.create(x, new Shape(1, m.input().channels(), m.input().height, m.input().width));
+            float[] p = m.scores(m.features(in)).softmax(1).toFloatArray();
+            return TargetRule.rank(0, m.labels()).choose(p, 1, p.length)[0];
+        }
     }
 
     private Map<String, Object[]> read(Path dir, List<Path> files, int h, int w) {
@@ -126,11 +149,6 @@ public final class FaithCommand implements Callable<Integer> {
                         + h + ", " + w + "]");
             }
             maps.put(image, new Object[] {a.data(), e.path("target").asInt()});
-        }
-        for (Path f : files) {
-            if (!maps.containsKey(f.getFileName().toString())) {
-                throw BadInputException.of(dir, "no heatmap for " + f.getFileName() + " in index.json");
-            }
         }
         return maps;
     }

@@ -1,5 +1,6 @@
 package dev.heatbox.cli;
 
+import dev.heatbox.job.Skipped;
 import dev.heatbox.data.ClassMap;
 import dev.heatbox.data.Coco;
 import dev.heatbox.data.CocoReader;
@@ -134,14 +135,10 @@ public final class LabelCommand implements Callable<Integer> {
                 LabelStudioExport.write(out.resolve("labelstudio/tasks.json"), r.images(), r.imagePaths());
             }
             ReviewPage.write(out.resolve("report.html"), r, m.input().height, m.input().width);
-            if (!r.skipped().isEmpty()) {
-                AtomicFiles.writeString(out.resolve("skipped.txt"), String.join("\n", r.skipped()) + "\n");
-            } else {
-                Files.deleteIfExists(out.resolve("skipped.txt"));
-            }
+            Skipped.write(out, r.skipped());
             Files.deleteIfExists(journalFile); // every output is in place
             summary(r, (System.nanoTime() - t0) / 1e9);
-            return r.skipped().isEmpty() ? 0 : Main.SKIPPED;
+            return r.skipped().isEmpty() ? 0 : Skipped.EXIT;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.heatbox.cli;
 
+import dev.heatbox.job.Skipped;
 import dev.heatbox.util.BadInputException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, SynthCommand.class, TrainCommand.class, EvalCommand.class, ExplainCommand.class, LabelCommand.class, AuditCommand.class, FaithCommand.class, LayersCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int BAD_INPUT = 3;
-    public static final int SKIPPED = 4;
+    public static final int SKIPPED = Skipped.EXIT;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

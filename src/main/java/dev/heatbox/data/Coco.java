@@ -12,6 +12,12 @@ public final class Coco {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Dataset {
+        /**
+         * What pycocotools accepts but a Heatbox dataset must not have (an annotation naming no
+         * image or category, a duplicated image, category or annotation id), one line each; not written.
+         */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public List<String> problems = new ArrayList<>();
         public Map<String, Object> info;
         public List<Image> images = new ArrayList<>();
         public List<Annotation> annotations = new ArrayList<>();

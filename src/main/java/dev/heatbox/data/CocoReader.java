@@ -14,13 +14,37 @@ import java.util.Set;
  * negative width is reported with the file and the field that holds it.
  */
 public final class CocoReader {
+    /** The problem line of ground truth without a 'categories' list (pycocotools' COCO() then fails in getCatIds). */
+    public static final String NO_CATEGORIES = "no 'categories' list";
+
     private CocoReader() {}
 
+    /** A dataset's ground truth: an annotation naming no image or category, or a duplicated image id, is bad input. */
     public static Coco.Dataset readDataset(Path file) {
         return readDataset(file, Json.readTree(file));
     }
 
     public static Coco.Dataset readDataset(Path file, JsonNode root) {
+        Coco.Dataset d = readAsPycocotools(file, root);
+        for (String p : d.problems) {
+            // a dataset may leave out categories and repeat annotation ids; the rest is refused
+            if (!p.equals(NO_CATEGORIES) && !p.contains("annotation id")) {
+                throw BadInputException.of(file, p);
+            }
+        }
+        return d;
+    }
+
+    /**
+     * Ground truth as pycocotools' COCO() takes it: whatever it accepts is read, and what a dataset
+     * should not have is listed in {@link Coco.Dataset#problems} (the evaluator then does what
+     * pycocotools does with it) instead of refused.
+     */
+    public static Coco.Dataset readAsPycocotools(Path file) {
+        return readAsPycocotools(file, Json.readTree(file));
+    }
+
+    static Coco.Dataset readAsPycocotools(Path file, JsonNode root) {
         if (!root.isObject()) {
             throw BadInputException.of(file, "expected a COCO JSON object with images/annotations/categories");
         }
@@ -35,22 +59,27 @@ public final class CocoReader {
                     (int) numField(file, n, where, "width", false, 0),
                     (int) numField(file, n, where, "height", false, 0));
             if (!imageIds.add(im.id)) {
-                throw BadInputException.of(file, where + ".id " + im.id + " is duplicated");
+                d.problems.add(where + ".id " + im.id + " is duplicated");
             }
             d.images.add(im);
         }
         JsonNode cats = array(file, root, "categories", false);
         Set<Long> catIds = new HashSet<>();
-        if (cats != null) {
+        if (cats == null) {
+            d.problems.add(NO_CATEGORIES);
+        } else {
             for (int i = 0; i < cats.size(); i++) {
                 JsonNode n = cats.get(i);
                 String where = "categories[" + i + "]";
                 Coco.Category c = new Coco.Category(longField(file, n, where, "id"), textField(file, n, where, "name", false));
-                catIds.add(c.id);
+                if (!catIds.add(c.id)) {
+                    d.problems.add(where + ".id " + c.id + " is a duplicated category id");
+                }
                 d.categories.add(c);
             }
         }
         JsonNode anns = array(file, root, "annotations", true);
+        Set<Long> annIds = new HashSet<>();
         for (int i = 0; i < anns.size(); i++) {
             JsonNode n = anns.get(i);
             String where = "annotations[" + i + "]";
@@ -62,10 +91,13 @@ public final class CocoReader {
             a.area = n.has("area") ? numField(file, n, where, "area", true, 0) : a.bbox[2] * a.bbox[3];
             a.iscrowd = (int) numField(file, n, where, "iscrowd", false, 0);
             if (!imageIds.contains(a.image_id)) {
-                throw BadInputException.of(file, where + ".image_id " + a.image_id + " names no image in 'images'");
+                d.problems.add(where + ".image_id " + a.image_id + " names no image in 'images'");
             }
             if (!catIds.isEmpty() && !catIds.contains(a.category_id)) {
-                throw BadInputException.of(file, where + ".category_id " + a.category_id + " names no category");
+                d.problems.add(where + ".category_id " + a.category_id + " names no category");
+            }
+            if (!annIds.add(a.id)) {
+                d.problems.add(where + ".id " + a.id + " is a duplicated annotation id");
             }
             d.annotations.add(a);
         }

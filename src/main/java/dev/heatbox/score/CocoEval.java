@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -64,6 +65,34 @@ public final class CocoEval {
     }
 
     /**
+     * The ground truth per (image, category) as COCOeval._prepare gathers it: getAnnIds walks the
+     * images in id order and each image's annotations in file order, keeps those of a known
+     * category, and loadAnns looks each id up in a dict where a duplicated id holds the last
+     * annotation with it, which then stands in for every annotation with that id.
+     */
+    private static Map<String, List<Gt>> groundTruth(Coco.Dataset gt, Set<Long> imgs, Set<Long> cats) {
+        Map<Long, Coco.Annotation> byId = new HashMap<>();
+        Map<Long, List<Coco.Annotation>> byImage = new HashMap<>();
+        for (Coco.Annotation a : gt.annotations) {
+            byId.put(a.id, a);
+            byImage.computeIfAbsent(a.image_id, k -> new ArrayList<>()).add(a);
+        }
+        Map<String, List<Gt>> gts = new HashMap<>();
+        for (long img : imgs) {
+            for (Coco.Annotation listed : byImage.getOrDefault(img, List.of())) {
+                if (!cats.contains(listed.category_id)) {
+                    continue;
+                }
+                Coco.Annotation a = byId.get(listed.id);
+                double area = a.area != null ? a.area : a.bbox[2] * a.bbox[3];
+                gts.computeIfAbsent(key(a.image_id, a.category_id), k -> new ArrayList<>())
+                        .add(new Gt(a.id, a.bbox, area, a.iscrowd != 0));
+            }
+        }
+        return gts;
+    }
+
+    /**
      * Evaluates results against ground truth. Results must name only ground-truth images
      * (pycocotools' loadRes asserts it; callers check first); results for categories absent
      * from the ground truth never take part, as in pycocotools.
@@ -74,16 +103,10 @@ public final class CocoEval {
         TreeSet<Long> cats = new TreeSet<>();
         gt.categories.forEach(c -> cats.add(c.id));
         imgIds = imgs.stream().mapToLong(Long::longValue).toArray();
+        // evaluate() takes np.unique of the ids: a duplicated category or image id counts once
         catIds = cats.stream().mapToLong(Long::longValue).toArray();
 
-        Map<String, List<Gt>> gts = new HashMap<>();
-        for (Coco.Annotation a : gt.annotations) {
-            if (imgs.contains(a.image_id) && cats.contains(a.category_id)) {
-                double area = a.area != null ? a.area : a.bbox[2] * a.bbox[3];
-                gts.computeIfAbsent(key(a.image_id, a.category_id), k -> new ArrayList<>())
-                        .add(new Gt(a.id, a.bbox, area, a.iscrowd != 0));
-            }
-        }
+        Map<String, List<Gt>> gts = groundTruth(gt, imgs, cats);
         Map<String, List<Dt>> dts = new HashMap<>();
         long nextId = 1;
         for (Coco.Result r : results) {

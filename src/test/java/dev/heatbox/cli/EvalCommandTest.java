@@ -64,13 +64,29 @@ class EvalCommandTest {
     }
 
     @Test
-    void groundTruthAnnotationOnAMissingImage(@TempDir Path tmp) throws IOException {
-        Path bad = tmp.resolve("gt.json");
-        Files.writeString(bad, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 10, \"height\": 10}],"
+    void groundTruthAnnotationOnAMissingImageIsIgnoredWithAWarningAsPycocotoolsDoes(@TempDir Path tmp) throws IOException {
+        // pycocotools' COCO() takes it, and COCOeval never looks at an image that is not in 'images'
+        Path gt = tmp.resolve("gt.json");
+        Files.writeString(gt, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 10, \"height\": 10}],"
                 + " \"categories\": [{\"id\": 1, \"name\": \"x\"}],"
-                + " \"annotations\": [{\"id\": 1, \"image_id\": 2, \"category_id\": 1, \"bbox\": [0, 0, 1, 1]}]}");
-        assertOneLine(run("eval", "--gt", bad.toString(), "--pred", DT, "--out", tmp.resolve("o").toString()), 3,
-                "annotations[0].image_id");
+                + " \"annotations\": [{\"id\": 1, \"image_id\": 2, \"category_id\": 1, \"bbox\": [0, 0, 1, 1]},"
+                + " {\"id\": 2, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 4, 4]}]}");
+        Path dt = tmp.resolve("dt.json");
+        Files.writeString(dt, "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 4, 4], \"score\": 0.9}]");
+        BadInputTest.Run r = run("eval", "--gt", gt.toString(), "--pred", dt.toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("annotations[0].image_id 2 names no image") && r.err().contains("warning"), r.err());
+        assertEquals(1.0, Json.readTree(tmp.resolve("o/metrics.json")).path("coco").path("AP").asDouble(), 1e-12);
+    }
+
+    @Test
+    void groundTruthWithoutCategoriesIsRefusedAsPycocotoolsCannotEvaluateIt(@TempDir Path tmp) throws IOException {
+        Path gt = tmp.resolve("gt.json");
+        Files.writeString(gt, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\"}], \"annotations\": []}");
+        Path dt = tmp.resolve("dt.json");
+        Files.writeString(dt, "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 4, 4], \"score\": 0.9}]");
+        assertOneLine(run("eval", "--gt", gt.toString(), "--pred", dt.toString(), "--out", tmp.resolve("o").toString()), 3,
+                "no 'categories' list");
     }
 
     @Test
