@@ -14,6 +14,7 @@ no arguments, or with num_classes when --num-classes is given). Runs with Debian
 (1.13) and python3-torchvision; TorchScript written by 1.13 loads in the libtorch 2.7 that Heatbox uses.
 """
 import argparse
+import contextlib
 import importlib
 import json
 import os
@@ -77,24 +78,56 @@ def _as_tuple(x):
     return x if isinstance(x, tuple) else (x,)
 
 
-def export(model, layers, out, input_spec, labels, name, classifier=None, leaves=(), onnx=False, checks=3, seed=0):
-    """Writes the model folder; returns the largest |head(trunk(x)) - model(x)| seen."""
-    model = model.eval()
-    c = 1 if input_spec.get("color", "RGB").upper() == "GRAY" else 3
-    shape = (2, c, input_spec["height"], input_spec["width"])
-    gen = torch.Generator().manual_seed(seed)
+@contextlib.contextmanager
+def _folder(out):
+    """A temporary folder beside `out` that replaces it only when the block finishes: nothing half-written."""
     tmp = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(out)) or ".")
-    splits, worst = {}, 0.0
     try:
+        yield tmp
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private
+        if os.path.exists(out):
+            shutil.rmtree(out)
+        os.rename(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            shutil.rmtree(tmp)
+
+
+def _write_spec(folder, spec, labels):
+    if len(labels) != spec["classes"]:
+        raise SystemExit(f"error: {len(labels)} labels for {spec['classes']} classes")
+    with open(os.path.join(folder, "labels.txt"), "w") as f:
+        f.write("\n".join(labels) + "\n")
+    with open(os.path.join(folder, "heatbox-model.json"), "w") as f:
+        json.dump(spec, f, indent=2)
+        f.write("\n")
+
+
+def _onnx(model, example, path):
+    torch.onnx.export(model, example, path, input_names=["data"], output_names=["scores"],
+                      dynamic_axes={"data": {0: "batch"}, "scores": {0: "batch"}}, opset_version=13)
+
+
+def _example(input_spec, n, gen):
+    c = 1 if input_spec.get("color", "RGB").upper() == "GRAY" else 3
+    return torch.randn((n, c, input_spec["height"], input_spec["width"]), generator=gen)
+
+
+def export(model, layers, out, input_spec, labels, name, classifier=None, leaves=(), onnx=False, checks=3, seed=0):
+    """Writes the model folder; returns the largest |head(trunk(x)) - model(x)| seen (relative)."""
+    model = model.eval()
+    gen = torch.Generator().manual_seed(seed)
+    splits, worst = {}, 0.0
+    with _folder(out) as tmp:
         with torch.no_grad():
-            example = torch.randn(shape, generator=gen)
+            example = _example(input_spec, 2, gen)
             whole = model(example)
             for layer in layers:
                 trunk, head, n_extra = split(model, layer, leaves)
                 t = torch.jit.trace(trunk, example, check_trace=False)
                 h = torch.jit.trace(head, _as_tuple(t(example)), check_trace=False)
                 for _ in range(checks):
-                    x = torch.randn(shape, generator=gen) * 2
+                    x = _example(input_spec, 2, gen) * 2
                     diff = (h(*_as_tuple(t(x))) - model(x)).abs().max().item()
                     scale = model(x).abs().max().item()
                     worst = max(worst, diff / max(scale, 1e-6))
@@ -116,53 +149,21 @@ def export(model, layers, out, input_spec, labels, name, classifier=None, leaves
                 spec["classifier"]["bias"] = "classifier-bias.npy"
         if onnx:
             spec["files"] = {"onnx": "model.onnx"}
-            torch.onnx.export(model, example, os.path.join(tmp, "model.onnx"), input_names=["data"],
-                              output_names=["scores"], dynamic_axes={"data": {0: "batch"}, "scores": {0: "batch"}},
-                              opset_version=13)
-        if len(labels) != whole.shape[1]:
-            raise SystemExit(f"error: {len(labels)} labels for {whole.shape[1]} classes")
-        with open(os.path.join(tmp, "labels.txt"), "w") as f:
-            f.write("\n".join(labels) + "\n")
-        with open(os.path.join(tmp, "heatbox-model.json"), "w") as f:
-            json.dump(spec, f, indent=2)
-            f.write("\n")
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private
-        if os.path.exists(out):
-            shutil.rmtree(out)
-        os.rename(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            shutil.rmtree(tmp)
+            _onnx(model, example, os.path.join(tmp, "model.onnx"))
+        _write_spec(tmp, spec, labels)
     return worst
 
 
 def only_onnx(model, out, input_spec, labels, name, seed=0):
     """An ONNX-only folder ("format": "onnx"): the whole model, for black-box methods and labelling."""
     model = model.eval()
-    c = 1 if input_spec.get("color", "RGB").upper() == "GRAY" else 3
-    example = torch.randn((1, c, input_spec["height"], input_spec["width"]), generator=torch.Generator().manual_seed(seed))
-    tmp = tempfile.mkdtemp(prefix=".export-", dir=os.path.dirname(os.path.abspath(out)) or ".")
-    try:
+    example = _example(input_spec, 1, torch.Generator().manual_seed(seed))
+    with _folder(out) as tmp:
         with torch.no_grad():
             classes = int(model(example).shape[1])
-        if len(labels) != classes:
-            raise SystemExit(f"error: {len(labels)} labels for {classes} classes")
-        torch.onnx.export(model, example, os.path.join(tmp, "model.onnx"), input_names=["data"], output_names=["scores"],
-                          dynamic_axes={"data": {0: "batch"}, "scores": {0: "batch"}}, opset_version=13)
-        with open(os.path.join(tmp, "labels.txt"), "w") as f:
-            f.write("\n".join(labels) + "\n")
-        spec = {"name": name, "format": "onnx", "files": {"onnx": "model.onnx"}, "input": input_spec,
-                "labels": "labels.txt", "classes": classes}
-        with open(os.path.join(tmp, "heatbox-model.json"), "w") as f:
-            json.dump(spec, f, indent=2)
-            f.write("\n")
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private
-        if os.path.exists(out):
-            shutil.rmtree(out)
-        os.rename(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            shutil.rmtree(tmp)
+        _onnx(model, example, os.path.join(tmp, "model.onnx"))
+        _write_spec(tmp, {"name": name, "format": "onnx", "files": {"onnx": "model.onnx"}, "input": input_spec,
+                          "labels": "labels.txt", "classes": classes}, labels)
 
 
 def _build(arch, num_classes):

@@ -1,13 +1,12 @@
 package dev.heatbox.cli;
 
-import org.opencv.core.Mat;
-import dev.heatbox.job.Skipped;
 import dev.heatbox.data.ClassMap;
 import dev.heatbox.data.DatasetFolder;
 import dev.heatbox.data.PixelBox;
 import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Explanation;
 import dev.heatbox.explain.Methods;
+import dev.heatbox.job.Skipped;
 import dev.heatbox.localize.BoxExtractor;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
@@ -16,6 +15,9 @@ import dev.heatbox.score.EvidenceAudit;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Cv;
 import dev.heatbox.util.Json;
+import org.opencv.core.Mat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = {"Does the model look at the objects or beside them? For every image with ground-truth boxes, the",

@@ -1,11 +1,13 @@
 package dev.heatbox.cli;
 
+import dev.heatbox.data.PixelBox;
 import dev.heatbox.localize.BoxExtractor;
 import dev.heatbox.localize.WsolBoxes;
 import dev.heatbox.score.MaxBoxAcc;
-import dev.heatbox.data.PixelBox;
 import dev.heatbox.util.Cv;
 import dev.heatbox.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,8 +18,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure throughput, as min / median / max over repeats after a warm-up:",
@@ -83,6 +83,10 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             Path digitsModel = PipelineBench.trainDigits(work, quick ? 300 : 2000, 1, results, threads,
                     List.of("mxnet", "pytorch"));
+            Map<String, Object> reference = PipelineBench.referenceTraining(threads, quick);
+            if (reference != null) {
+                results.add(reference);
+            }
             // the same MobileNetV2 on MXNet and on PyTorch (TorchScript), side by side; MobileNetV1 on MXNet and ONNX Runtime
             List<Path> toTime = new ArrayList<>(models != null ? models : List.of(Shipped.path("models/mobilenet_v2_1.0_224"),
                     Shipped.path("models/mobilenet_v2_1.0_224_torchscript"), Shipped.path("models/mobilenet_v1_0.25_128"),

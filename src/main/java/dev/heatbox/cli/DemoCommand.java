@@ -10,15 +10,15 @@ import dev.heatbox.model.ModelSpec;
 import dev.heatbox.model.TrainConfig;
 import dev.heatbox.score.LocalizationAccuracy;
 import dev.heatbox.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"The whole pipeline on shipped material, offline, on CPU:",

@@ -1,12 +1,12 @@
 package dev.heatbox.cli;
 
-import dev.heatbox.job.Skipped;
 import dev.heatbox.data.ImageSources;
 import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Explanation;
 import dev.heatbox.explain.Method;
 import dev.heatbox.explain.Methods;
 import dev.heatbox.explain.TargetRule;
+import dev.heatbox.job.Skipped;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.report.Overlay;
@@ -14,17 +14,17 @@ import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Cv;
 import dev.heatbox.util.Json;
 import dev.heatbox.util.Npy;
+import org.opencv.core.Mat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import org.opencv.core.Mat;
 
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = {"Heatmaps for a trained or pretrained classifier, without retraining.",

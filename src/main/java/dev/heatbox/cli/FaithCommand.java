@@ -1,13 +1,12 @@
 package dev.heatbox.cli;
 
-import org.opencv.core.Mat;
-import dev.heatbox.job.Skipped;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heatbox.data.ImageSources;
 import dev.heatbox.explain.TargetRule;
+import dev.heatbox.job.Skipped;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.report.CurvePlot;
@@ -16,6 +15,9 @@ import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Cv;
 import dev.heatbox.util.Json;
 import dev.heatbox.util.Npy;
+import org.opencv.core.Mat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,8 +27,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(name = "faith", mixinStandardHelpOptions = true,
         description = {"Is a heatmap faithful to the model? Without boxes: Average Drop and Increase in Confidence",

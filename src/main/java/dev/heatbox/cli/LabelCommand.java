@@ -1,6 +1,5 @@
 package dev.heatbox.cli;
 
-import dev.heatbox.job.Skipped;
 import dev.heatbox.data.ClassMap;
 import dev.heatbox.data.Coco;
 import dev.heatbox.data.CocoReader;
@@ -12,12 +11,16 @@ import dev.heatbox.export.LabelStudioExport;
 import dev.heatbox.export.VocExport;
 import dev.heatbox.export.YoloExport;
 import dev.heatbox.job.LabelJob;
+import dev.heatbox.job.Skipped;
 import dev.heatbox.localize.BoxExtractor;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.report.ReviewPage;
 import dev.heatbox.util.AtomicFiles;
 import dev.heatbox.util.BadInputException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(name = "label", mixinStandardHelpOptions = true,
         description = {"Auto-label a folder of images with a classifier: a heatmap per target class, boxes from it,",

@@ -2,10 +2,10 @@ package dev.heatbox.cli;
 
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 @Command(name = "layers", mixinStandardHelpOptions = true,
         description = {"List the layers that can be explained (graph nodes computed from the image, before the",

@@ -2,10 +2,10 @@ package dev.heatbox.cli;
 
 import dev.heatbox.job.Skipped;
 import dev.heatbox.util.BadInputException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /** {@code heatbox}: CNN heatmaps → boxes → exports → scores. */
 @Command(name = "heatbox", mixinStandardHelpOptions = true, version = "heatbox 0.1.0",

@@ -1,5 +1,6 @@
 package dev.heatbox.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.heatbox.data.DatasetFolder;
 import dev.heatbox.data.DigitSynth;
 import dev.heatbox.data.ImageSources;
@@ -14,6 +15,7 @@ import dev.heatbox.model.Engines;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.model.TrainConfig;
+import dev.heatbox.util.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -109,6 +111,37 @@ final class PipelineBench {
 
     static long rssMb() {
         return statusKb("VmRSS:") / 1024;
+    }
+
+    /**
+     * The same network trained by a plain PyTorch loop (tools/torch_train_reference.py) with the
+     * same threads, when a python3 with torch is on this machine; null when none is.
+     */
+    static Map<String, Object> referenceTraining(int threads, boolean quick) {
+        Path script = Shipped.path("tools/torch_train_reference.py");
+        for (String python : List.of("/usr/bin/python3", "python3")) {
+            try {
+                Process p = new ProcessBuilder(python, script.toString(), "--threads", String.valueOf(threads),
+                        "--steps", quick ? "30" : "100", "--config", Shipped.path("configs/train-cam-digits.json").toString())
+                        .redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes()).strip();
+                if (p.waitFor() != 0) {
+                    continue; // no torch in this python: try the next one
+                }
+                JsonNode r = Json.MAPPER.readTree(out.substring(out.lastIndexOf('\n') + 1));
+                double[] rate = {r.get("images_per_s").asDouble()};
+                Map<String, Object> row = ModelBench.row("cam-digits", "python torch " + r.get("torch").asText() + " loop",
+                        "train", r.get("batch").asInt(), threads, rate, Double.NaN);
+                row.put("ratio_to_forward", null);
+                return row;
+            } catch (IOException | RuntimeException e) {
+                // not there or not runnable: the next one, or no reference row
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
     }
 
     static long peakRssMb() {

@@ -5,6 +5,9 @@ import dev.heatbox.model.CamTrainer;
 import dev.heatbox.model.TrainConfig;
 import dev.heatbox.util.AtomicFiles;
 import dev.heatbox.util.BadInputException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train the CAM network (conv trunk -> global average pooling -> linear) on DIR/train,",

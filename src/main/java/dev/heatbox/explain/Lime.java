@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.util.Cv;
-import java.util.Random;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.ximgproc.SuperpixelSLIC;
 import org.opencv.ximgproc.Ximgproc;
+import java.util.Random;
 
 /**
  * LIME for images (Ribeiro et al. 2016): SLIC superpixels (OpenCV ximgproc) of the model input;

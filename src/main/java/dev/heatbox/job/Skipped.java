@@ -3,6 +3,7 @@ package dev.heatbox.job;
 import dev.heatbox.util.AtomicFiles;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Cv;
+import org.opencv.core.Mat;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.opencv.core.Mat;
 
 /**
  * Skip-and-continue over many inputs: a bad image is named once, the run goes on, and at the end

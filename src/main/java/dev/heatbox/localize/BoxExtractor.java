@@ -2,6 +2,7 @@ package dev.heatbox.localize;
 
 import dev.heatbox.data.PixelBox;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,55 +34,47 @@ public final class BoxExtractor {
     public record Component(PixelBox box, int pixels) {}
 
     public List<Component> extract(float[] map, int h, int w) {
+        // Math.max carries a NaN through, so one branch-free pass finds the max and any NaN
         float max = Float.NEGATIVE_INFINITY;
         for (float v : map) {
-            if (v != v) { // NaN
-                throw new IllegalArgumentException("heatmap contains NaN");
-            }
-            if (v > max) {
-                max = v;
-            }
+            max = Math.max(max, v);
         }
-        double cut = threshold * max;
+        if (max != max) {
+            throw new IllegalArgumentException("heatmap contains NaN");
+        }
+        float cut = floatCut(threshold * max);
         // runs: start, end (inclusive), row; parent for the union-find, in raster order
-        int cap = 64;
-        int[] rs = new int[cap];
-        int[] re = new int[cap];
-        int[] row = new int[cap];
-        int[] parent = new int[cap];
+        Runs r = RUNS.get();
         int n = 0;
         int prevStart = 0;
         int prevEnd = 0;
         for (int y = 0; y < h; y++) {
             int curStart = n;
             int base = y * w;
-            int x = 0;
-            while (x < w) {
-                while (x < w && !(map[base + x] > cut)) {
-                    x++;
+            int end = base + w;
+            int i = base;
+            while (i < end) {
+                while (i < end && !(map[i] > cut)) {
+                    i++;
                 }
-                if (x >= w) {
+                if (i >= end) {
                     break;
                 }
-                int s = x;
-                while (x < w && map[base + x] > cut) {
-                    x++;
+                int s = i;
+                while (i < end && map[i] > cut) {
+                    i++;
                 }
-                if (n == cap) {
-                    cap *= 2;
-                    rs = java.util.Arrays.copyOf(rs, cap);
-                    re = java.util.Arrays.copyOf(re, cap);
-                    row = java.util.Arrays.copyOf(row, cap);
-                    parent = java.util.Arrays.copyOf(parent, cap);
-                }
-                rs[n] = s;
-                re[n] = x - 1;
-                row[n] = y;
-                parent[n] = n;
+                r.ensure(n + 1);
+                int x0 = s - base;
+                int x1 = i - 1 - base;
+                r.start[n] = x0;
+                r.end[n] = x1;
+                r.row[n] = y;
+                r.parent[n] = n;
                 // join with the runs of the row above that touch this one (diagonals included)
                 for (int p = prevStart; p < prevEnd; p++) {
-                    if (re[p] >= s - 1 && rs[p] <= x) {
-                        union(parent, p, n);
+                    if (r.end[p] >= x0 - 1 && r.start[p] <= x1 + 1) {
+                        union(r.parent, p, n);
                     }
                 }
                 n++;
@@ -89,40 +82,92 @@ public final class BoxExtractor {
             prevStart = curStart;
             prevEnd = n;
         }
-        // per root: pixel count, box, and the raster rank of its first run (the smallest run index)
-        int[] area = new int[n];
-        int[] x0 = new int[n];
-        int[] y0 = new int[n];
-        int[] x1 = new int[n];
-        int[] y1 = new int[n];
-        int[] first = new int[n];
-        java.util.Arrays.fill(first, Integer.MAX_VALUE);
-        List<Integer> roots = new ArrayList<>();
+        return components(r, n);
+    }
+
+    /**
+     * The largest float c with (double) v > cut exactly when v > c, for every float v: comparing
+     * floats then gives the rule's comparison in double without widening each pixel.
+     */
+    static float floatCut(double cut) {
+        float c = (float) cut;
+        return (double) c > cut ? Math.nextDown(c) : c;
+    }
+
+    /** Per root: pixel count and box; roots are met in raster order of their first run. */
+    private List<Component> components(Runs r, int n) {
+        int[] parent = r.parent;
+        int[] area = r.area;
+        int[] bx0 = r.x0;
+        int[] by0 = r.y0;
+        int[] bx1 = r.x1;
+        int[] by1 = r.y1;
+        int roots = 0;
         for (int i = 0; i < n; i++) {
-            int r = find(parent, i);
-            if (first[r] == Integer.MAX_VALUE) {
-                first[r] = i;
-                x0[r] = rs[i];
-                y0[r] = row[i];
-                x1[r] = re[i];
-                y1[r] = row[i];
-                roots.add(r);
+            int root = find(parent, i);
+            if (root == i) { // a root is its set's first run (union keeps the smaller index)
+                area[i] = 0;
+                bx0[i] = r.start[i];
+                by0[i] = r.row[i];
+                bx1[i] = r.end[i];
+                by1[i] = r.row[i];
+                r.order[roots++] = i;
             }
-            area[r] += re[i] - rs[i] + 1;
-            x0[r] = Math.min(x0[r], rs[i]);
-            x1[r] = Math.max(x1[r], re[i]);
-            y1[r] = Math.max(y1[r], row[i]);
+            area[root] += r.end[i] - r.start[i] + 1;
+            bx0[root] = Math.min(bx0[root], r.start[i]);
+            bx1[root] = Math.max(bx1[root], r.end[i]);
+            by1[root] = Math.max(by1[root], r.row[i]);
         }
-        // roots were met in raster order of their first pixel; a stable sort keeps ties in that order
-        List<Component> comps = new ArrayList<>(roots.size());
-        for (int r : roots) {
-            comps.add(new Component(new PixelBox(x0[r], y0[r], x1[r], y1[r]), area[r]));
+        if (mode == Mode.LARGEST) {
+            int best = -1;
+            for (int k = 0; k < roots; k++) {
+                int root = r.order[k];
+                if (best < 0 || area[root] > area[best]) { // ties: the first in raster order
+                    best = root;
+                }
+            }
+            return best < 0 ? List.of() : List.of(new Component(new PixelBox(bx0[best], by0[best], bx1[best], by1[best]), area[best]));
         }
-        comps.sort((a, b) -> Integer.compare(b.pixels(), a.pixels()));
-        if (mode == Mode.LARGEST && comps.size() > 1) {
-            return List.of(comps.get(0));
+        List<Component> comps = new ArrayList<>(roots);
+        for (int k = 0; k < roots; k++) {
+            int root = r.order[k];
+            comps.add(new Component(new PixelBox(bx0[root], by0[root], bx1[root], by1[root]), area[root]));
         }
+        comps.sort((a, b) -> Integer.compare(b.pixels(), a.pixels())); // stable: ties keep raster order
         return comps;
+    }
+
+    /** Per-thread run buffers, grown as needed and reused from map to map. */
+    private static final ThreadLocal<Runs> RUNS = ThreadLocal.withInitial(Runs::new);
+
+    private static final class Runs {
+        int[] start = new int[0];
+        int[] end = start;
+        int[] row = start;
+        int[] parent = start;
+        int[] area = start;
+        int[] x0 = start;
+        int[] y0 = start;
+        int[] x1 = start;
+        int[] y1 = start;
+        int[] order = start;
+
+        void ensure(int n) {
+            if (n <= start.length) {
+                return;
+            }
+            int cap = Math.max(256, Integer.highestOneBit(n) << 1);
+            start = Arrays.copyOf(start, cap);
+            end = Arrays.copyOf(end, cap);
+            row = Arrays.copyOf(row, cap);
+            parent = Arrays.copyOf(parent, cap);
+            area = new int[cap];
+            x0 = new int[cap];
+            y0 = new int[cap];
+            x1 = new int[cap];
+            y1 = new int[cap];
+            order = new int[cap];
+        }
     }
 
     private static int find(int[] parent, int i) {

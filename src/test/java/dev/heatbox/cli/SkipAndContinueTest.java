@@ -10,16 +10,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Cv;
 import dev.heatbox.util.Json;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opencv.core.Mat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.opencv.core.Mat;
 
 /**
  * One bad file must not stop a run: a folder with two good photos, a JPEG cut a few kilobytes short

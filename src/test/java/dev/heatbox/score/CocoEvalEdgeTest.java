@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heatbox.data.Coco;
 import dev.heatbox.Fixtures;
+import dev.heatbox.data.Coco;
 import dev.heatbox.data.CocoReader;
 import dev.heatbox.util.BadInputException;
-import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
+import java.nio.file.Path;
 
 /**
  * Inputs pycocotools accepts though a tidy dataset would not have them (tools/pycocotools_edge_cases.py

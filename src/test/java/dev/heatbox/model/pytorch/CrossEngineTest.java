@@ -10,13 +10,13 @@ import dev.heatbox.explain.TargetRule;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.util.Cv;
+import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 
 /**
  * The shipped MobileNetV2 on two engines (MXNet symbol export vs its TorchScript conversion by

@@ -13,8 +13,8 @@ import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Json;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import java.nio.file.Path;
 
 /**
  * A TorchScript model with batch norm, dropout and a skip connection across the cut, exported by
