@@ -57,6 +57,9 @@ public final class DemoCommand implements Callable<Integer> {
         o.count = count;
         o.seed = seed;
         SynthCommand.generate(Shipped.path("datasets/mnist-10k"), o, data);
+        Map<String, Object> stages = new LinkedHashMap<>();
+        long tStage = System.nanoTime();
+        stages.put("synth", (tStage - t0) / 1e9);
 
         double trainAccuracy = Double.NaN;
         if (trainedModel == null) {
@@ -66,11 +69,13 @@ public final class DemoCommand implements Callable<Integer> {
                 c.training.epochs = epochs;
             }
             c.training.seed = seed;
-            trainAccuracy = TrainCommand.train(c, data, modelDir, engine.engine).trainAccuracy();
+            trainAccuracy = TrainCommand.train(c, data, modelDir, engine.forTraining()).trainAccuracy();
         } else {
             System.out.println("[2/4] using the trained model in " + trainedModel);
             modelDir = trainedModel;
         }
+        stages.put("train", (System.nanoTime() - tStage) / 1e9);
+        tStage = System.nanoTime();
 
         System.out.println("[3/4] CAM heatmaps, boxes and exports for the test split");
         DatasetFolder.Loaded test = DatasetFolder.read(data.resolve("test"));
@@ -79,6 +84,8 @@ public final class DemoCommand implements Callable<Integer> {
             s = new LocalizeJob(model, new ExplainEngine(model, new Cam()), new LocalizeJob.Options(), System.out)
                     .run(test, out);
         }
+        stages.put("cam_boxes_exports_overlays", (System.nanoTime() - tStage) / 1e9);
+        tStage = System.nanoTime();
 
         System.out.println("[4/4] scoring");
         LocalizationAccuracy.Result r = s.localization();
@@ -94,6 +101,8 @@ public final class DemoCommand implements Callable<Integer> {
         metrics.put("images", r.images());
         metrics.put("method", "cam");
         metrics.put("threshold", 0.2);
+        stages.put("score", (System.nanoTime() - tStage) / 1e9);
+        metrics.put("stage_seconds", stages);
         Json.write(out.resolve("metrics.json"), metrics);
 
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -105,7 +114,10 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  Top-1 Loc@0.5          %.3f%n", r.top1Loc());
         System.out.printf(Locale.ROOT, "  mean IoU               %.3f%n", r.iouMean());
         System.out.println();
-        System.out.printf(Locale.ROOT, "done in %.0f s: %d test images, %d boxes. Files in %s:%n", secs, s.images(), s.boxes(), out);
+        StringBuilder split = new StringBuilder();
+        stages.forEach((k, v) -> split.append(String.format(Locale.ROOT, "%s %.0f s, ", k, (Double) v)));
+        System.out.printf(Locale.ROOT, "done in %.0f s (%s): %d test images, %d boxes. Files in %s:%n", secs,
+                split.substring(0, split.length() - 2), s.images(), s.boxes(), out);
         System.out.println("  data/ model/ heatmaps/ labels/coco labels/voc overlays/ metrics.json");
         return 0;
     }

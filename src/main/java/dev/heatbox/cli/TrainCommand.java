@@ -48,7 +48,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (seed != null) {
             c.training.seed = seed;
         }
-        CamTrainer.Result r = train(c, data, out, engine.engine);
+        CamTrainer.Result r = train(c, data, out, engine.forTraining());
         System.out.printf("trained in %.1f s: train acc %.3f, val acc %.3f; model in %s%n",
                 r.seconds(), r.trainAccuracy(), r.valAccuracy(), out);
         return 0;
