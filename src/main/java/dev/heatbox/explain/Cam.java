@@ -27,6 +27,11 @@ public final class Cam implements Method {
         long k = a.getShape().get(1);
         long h = a.getShape().get(2);
         long w = a.getShape().get(3);
+        if (weight.getShape().get(1) != k) {
+            throw new BadInputException("model " + ctx.model().spec().name + ": CAM needs the layer the classifier pools ("
+                    + weight.getShape().get(1) + " channels); layer " + ctx.model().layer() + " has " + k
+                    + "; use --method gradcam (or layercam) at this layer");
+        }
         NDArray idx = a.getManager().create(ctx.targets());
         NDArray wc = weight.get(new NDIndex("{}", idx)).reshape(n, 1, k);
         // [N,1,K] x [N,K,h·w] -> [N,1,h·w]

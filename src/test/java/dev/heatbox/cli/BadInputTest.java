@@ -153,4 +153,12 @@ class BadInputTest {
                 "datasets/coco-sample/images/val2017_000000519208.jpg", "--out", tmp.resolve("o").toString());
         assertOneLine(r, 3, "need an MXNet symbol export");
     }
+
+    @Test
+    void camAtALayerTheClassifierDoesNotPoolIsExitThree(@TempDir Path tmp) {
+        Run r = run("explain", "--model", "models/mobilenet_v2_1.0_224_torchscript", "--method", "cam", "--layer",
+                "l51_depthwise_conv_2d_relu6", "--images", "datasets/coco-sample/images/val2017_000000519208.jpg", "--out",
+                tmp.resolve("o").toString());
+        assertOneLine(r, 3, "CAM needs the layer the classifier pools (1280 channels); layer l51_depthwise_conv_2d_relu6 has 960");
+    }
 }
