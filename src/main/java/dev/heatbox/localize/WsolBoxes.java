@@ -60,6 +60,16 @@ public final class WsolBoxes {
         }
     }
 
+    /** The 8-bit cut of threshold τ: pixels strictly above it are in the mask. */
+    public int cut(double tau) {
+        return (int) (tau * max);
+    }
+
+    /** The best IoU with {@code gt} over all contours' boxes at every cut 0..255 (see {@link ContourSweep}). */
+    public double[] bestIouAllContours(List<PixelBox> gt) {
+        return ContourSweep.bestIou(image, height, width, gt);
+    }
+
     /** The boxes at one threshold τ: the largest contour's, or every contour's. */
     public List<PixelBox> boxes(double tau, boolean allContours) {
         return boxesAtCut((int) (tau * max), allContours);

@@ -40,7 +40,22 @@ public final class MaxBoxAcc {
 
     /** One score map (values in [0, 1]) and its ground-truth boxes at the map's resolution. */
     public void accumulate(float[] map, int height, int width, List<PixelBox> gtBoxes) {
-        List<List<PixelBox>> boxes = new WsolBoxes(map, height, width).sweep(taus, allContours);
+        WsolBoxes wb = new WsolBoxes(map, height, width);
+        if (allContours) {
+            // every contour's box counts: one union-find sweep gives the best IoU at all 256 cuts
+            double[] byCut = wb.bestIouAllContours(gtBoxes);
+            for (int t = 0; t < taus.length; t++) {
+                double best = byCut[wb.cut(taus[t])];
+                for (int d = 0; d < deltas.length; d++) {
+                    if (best >= deltas[d]) {
+                        correct[d][t]++;
+                    }
+                }
+            }
+            count++;
+            return;
+        }
+        List<List<PixelBox>> boxes = wb.sweep(taus, false);
         List<PixelBox> previous = null;
         double best = 0;
         for (int t = 0; t < taus.length; t++) {
