@@ -23,25 +23,22 @@ import java.util.List;
 import java.util.Map;
 
 /** A Heatbox-trained CAM network ("format": "heatbox-cam"), split between trunk and head. */
-public final class CamNetModel implements SplitModel {
+public final class CamNetModel extends AbstractSplitModel {
     public static final String FORMAT = "heatbox-cam";
     public static final String PREFIX = "cam";
 
-    private final ModelSpec spec;
     private final Model model;
     private final Block trunk;
     private final Block head;
     private final ParameterStore params;
-    private final List<String> labels;
 
     private CamNetModel(ModelSpec spec, Model model, List<String> labels) {
-        this.spec = spec;
+        super(spec, labels);
         this.model = model;
         List<Block> children = new ArrayList<>(model.getBlock().getChildren().values());
         this.trunk = children.get(0);
         this.head = children.get(1);
         this.params = new ParameterStore(model.getNDManager(), false);
-        this.labels = labels;
     }
 
     /** Wraps a block being trained (no copy). */
@@ -115,21 +112,6 @@ public final class CamNetModel implements SplitModel {
 
     public Model djlModel() {
         return model;
-    }
-
-    @Override
-    public ModelSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public InputSpec input() {
-        return spec.input;
-    }
-
-    @Override
-    public List<String> labels() {
-        return labels;
     }
 
     @Override

@@ -109,4 +109,19 @@ class EvalCommandTest {
         assertEquals(1.0, m.get("voc").get("mAP").asDouble(), 1e-12);
         assertEquals(1.0, m.get("coco").get("AP").asDouble(), 1e-12);
     }
+
+    @Test
+    void resultsWithUnknownCategoriesAreIgnoredWithAWarningAndScoredAsPycocotools(@TempDir Path tmp) {
+        // tools/pycocotools_edge_cases.py: pycocotools 2.0.11's own stats for these files
+        Path dir = Fixtures.path("coco/edge/unknown_category_in_results");
+        BadInputTest.Run r = run("eval", "--gt", dir.resolve("gt.json").toString(), "--pred", dir.resolve("results.json").toString(),
+                "--out", tmp.resolve("o").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("4 results have category ids absent from the ground truth"), r.err());
+        JsonNode want = Fixtures.json("coco/edge/unknown_category_in_results/expected.json").get("pycocotools_stats");
+        JsonNode got = Json.readTree(tmp.resolve("o/metrics.json")).get("coco");
+        assertEquals(want.get(0).asDouble(), got.get("AP").asDouble(), 1e-12);
+        assertEquals(want.get(1).asDouble(), got.get("AP50").asDouble(), 1e-12);
+        assertEquals(want.get(8).asDouble(), got.get("AR100").asDouble(), 1e-12);
+    }
 }

@@ -11,9 +11,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heatbox.model.InputSpec;
+import dev.heatbox.model.AbstractSplitModel;
 import dev.heatbox.model.ModelSpec;
-import dev.heatbox.model.SplitModel;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Json;
 import java.nio.file.Files;
@@ -30,12 +29,10 @@ import java.util.Set;
  * JSON (see {@link SymbolGraph}): the trunk and the head are two MxSymbolBlocks sharing the
  * loaded parameters, so a gradient is taken through the head only.
  */
-public final class MxSymbolModel implements SplitModel {
-    private final ModelSpec spec;
+public final class MxSymbolModel extends AbstractSplitModel {
     private final NDManager manager;
     private final SymbolGraph graph;
     private final Map<String, NDArray> params;
-    private final List<String> labels;
     private final int output;
     private final String graphJson;
     private String layer;
@@ -48,12 +45,11 @@ public final class MxSymbolModel implements SplitModel {
 
     private MxSymbolModel(ModelSpec spec, NDManager manager, SymbolGraph graph, Map<String, NDArray> params,
                           List<String> labels, int output, String graphJson) {
+        super(spec, labels);
         this.graphJson = graphJson;
-        this.spec = spec;
         this.manager = manager;
         this.graph = graph;
         this.params = params;
-        this.labels = labels;
         this.output = output;
         this.store = new ParameterStore(manager, false);
     }
@@ -260,21 +256,6 @@ public final class MxSymbolModel implements SplitModel {
             }
         }
         return true;
-    }
-
-    @Override
-    public ModelSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public InputSpec input() {
-        return spec.input;
-    }
-
-    @Override
-    public List<String> labels() {
-        return labels;
     }
 
     @Override

@@ -8,9 +8,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.heatbox.model.AbstractSplitModel;
 import dev.heatbox.model.InputSpec;
 import dev.heatbox.model.ModelSpec;
-import dev.heatbox.model.SplitModel;
 import dev.heatbox.util.BadInputException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,20 +23,17 @@ import java.util.Map;
  * LIME) apply; ExplainEngine refuses the rest. Scores are copied into the caller's engine, so the
  * explainers' NDArray arithmetic never runs on ONNX Runtime's arrays.
  */
-public final class OnnxModel implements SplitModel {
+public final class OnnxModel extends AbstractSplitModel {
     public static final String FORMAT = "onnx";
     public static final String LAYER = "input";
 
-    private final ModelSpec spec;
-    private final List<String> labels;
     private final Model model;
     private final String inputName;
     private final NDManager manager;
     private final ParameterStore store;
 
     private OnnxModel(ModelSpec spec, List<String> labels, Model model) {
-        this.spec = spec;
-        this.labels = labels;
+        super(spec, labels);
         this.model = model;
         this.inputName = model.getBlock().describeInput().get(0).getKey();
         this.manager = NDManager.newBaseManager();
@@ -101,21 +98,6 @@ public final class OnnxModel implements SplitModel {
     public List<Layer> layers() {
         InputSpec in = spec.input;
         return List.of(new Layer(LAYER, "input", new Shape(in.channels(), in.height, in.width)));
-    }
-
-    @Override
-    public ModelSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public InputSpec input() {
-        return spec.input;
-    }
-
-    @Override
-    public List<String> labels() {
-        return labels;
     }
 
     @Override

@@ -7,9 +7,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import dev.heatbox.model.InputSpec;
+import dev.heatbox.model.AbstractSplitModel;
 import dev.heatbox.model.ModelSpec;
-import dev.heatbox.model.SplitModel;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Npy;
 import java.io.IOException;
@@ -29,13 +28,11 @@ import java.util.Map;
  * off except inside a gradient collector. The modules were traced in eval mode, so batch norm and
  * dropout are baked in as at prediction time whatever mode flag the module carries.
  */
-public final class PtSplitModel implements SplitModel {
+public final class PtSplitModel extends AbstractSplitModel {
     public static final String FORMAT = "torchscript";
     public static final String ENGINE = "PyTorch";
 
     private final Path dir;
-    private final ModelSpec spec;
-    private final List<String> labels;
     private final NDManager manager;
     private final ParameterStore store;
     private String layer;
@@ -46,9 +43,8 @@ public final class PtSplitModel implements SplitModel {
     private NDArray classifierWeight;
 
     private PtSplitModel(Path dir, ModelSpec spec, List<String> labels) {
+        super(spec, labels);
         this.dir = dir;
-        this.spec = spec;
-        this.labels = labels;
         this.manager = NDManager.newBaseManager(ENGINE);
         this.store = new ParameterStore(manager, false);
     }
@@ -150,21 +146,6 @@ public final class PtSplitModel implements SplitModel {
     @Override
     public boolean sameInTrainingMode() {
         return true;
-    }
-
-    @Override
-    public ModelSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public InputSpec input() {
-        return spec.input;
-    }
-
-    @Override
-    public List<String> labels() {
-        return labels;
     }
 
     @Override
