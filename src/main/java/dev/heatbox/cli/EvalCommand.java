@@ -90,6 +90,10 @@ public final class EvalCommand implements Callable<Integer> {
         Map<String, Object> metrics = new LinkedHashMap<>();
         if (pred != null) {
             List<Coco.Result> results = Files.isDirectory(pred) ? vocResults(truth, pred) : CocoReader.readResults(pred);
+            if (results.isEmpty() && !Files.isDirectory(pred)) {
+                throw BadInputException.of(pred, "an empty results list: pycocotools' loadRes fails on it (IndexError),"
+                        + " so there are no reference numbers to give; no detections score 0");
+            }
             ev.checkResults(truth, results, pred);
             metrics.put("coco", ev.coco(truth, results));
             metrics.put("voc", ev.voc(truth, results));

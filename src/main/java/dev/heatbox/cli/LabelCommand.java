@@ -123,7 +123,14 @@ public final class LabelCommand implements Callable<Integer> {
             }
             if (formats.contains("coco")) {
                 CocoExport.writeAnnotations(out.resolve("coco/annotations.json"), r.images(), r.categories());
-                CocoExport.writeResults(out.resolve("coco/results.json"), r.images());
+                if (CocoExport.results(r.images()).isEmpty()) {
+                    // pycocotools' loadRes fails on an empty list (IndexError): write no file that crashes it
+                    Files.deleteIfExists(out.resolve("coco/results.json"));
+                    System.err.println("heatbox: no boxes, so no " + out.resolve("coco/results.json")
+                            + " (pycocotools' loadRes cannot read an empty list); coco/annotations.json has the images");
+                } else {
+                    CocoExport.writeResults(out.resolve("coco/results.json"), r.images());
+                }
             }
             if (formats.contains("voc")) {
                 VocExport.writeAll(out.resolve("voc"), r.images());

@@ -124,4 +124,12 @@ class EvalCommandTest {
         assertEquals(want.get(1).asDouble(), got.get("AP50").asDouble(), 1e-12);
         assertEquals(want.get(8).asDouble(), got.get("AR100").asDouble(), 1e-12);
     }
+
+    @Test
+    void anEmptyResultsListIsExitThreeAsPycocotoolsCannotLoadIt(@TempDir Path tmp) throws IOException {
+        Path empty = tmp.resolve("empty.json");
+        Files.writeString(empty, "[]");
+        assertOneLine(run("eval", "--gt", GT, "--pred", empty.toString(), "--out", tmp.resolve("o").toString()), 3,
+                "an empty results list: pycocotools' loadRes fails on it");
+    }
 }

@@ -3,6 +3,7 @@ package dev.heatbox.cli;
 import static dev.heatbox.cli.BadInputTest.assertOneLine;
 import static dev.heatbox.cli.BadInputTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -84,5 +85,15 @@ class LabelCommandTest {
         Files.writeString(file, "x");
         assertOneLine(run("label", "--model", V1, "--images", "datasets/coco-sample/images", "--out",
                 file.resolve("out").toString()), 3, "not writable");
+    }
+
+    @Test
+    void withNoBoxesThereIsNoResultsFileForPycocotoolsToCrashOn(@TempDir Path tmp) throws IOException {
+        Path dir = images(tmp, "val2017_000000519208.jpg", "train2017_000000252639.jpg");
+        Path out = tmp.resolve("o");
+        assertEquals(0, run("label", "--model", V1, "--images", dir.toString(), "--out", out.toString(), "--min-score",
+                "0.9999", "--format", "coco").code());
+        assertFalse(Files.exists(out.resolve("coco/results.json")));
+        assertEquals(2, Json.readTree(out.resolve("coco/annotations.json")).get("images").size());
     }
 }
