@@ -8,6 +8,7 @@ import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Methods;
 import dev.heatbox.export.CocoExport;
 import dev.heatbox.export.LabelStudioExport;
+import dev.heatbox.export.ToolLayouts;
 import dev.heatbox.export.VocExport;
 import dev.heatbox.export.YoloExport;
 import dev.heatbox.job.LabelJob;
@@ -71,7 +72,8 @@ public final class LabelCommand implements Callable<Integer> {
     @Option(names = "--gt", description = "COCO ground truth whose image and category ids the output reuses")
     Path gt;
 
-    @Option(names = "--format", split = ",", defaultValue = "coco,voc,yolo,labelstudio", description = "formats to write (default ${DEFAULT-VALUE})")
+    @Option(names = "--format", split = ",", defaultValue = "coco,voc,yolo,labelstudio", description = {"formats to write (default ${DEFAULT-VALUE}); also the layouts tools import as they are:",
+        "cvat-coco, cvat-voc, cvat-yolo (zips for CVAT), ultralytics (also FiftyOne's YOLOv5Dataset), fiftyone (COCODetectionDataset)"})
     List<String> formats;
 
     @Option(names = "--batch", defaultValue = "16", description = "images per batch (default ${DEFAULT-VALUE})")
@@ -92,8 +94,9 @@ public final class LabelCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--boxes must be largest or all");
         }
         for (String f : formats) {
-            if (!List.of("coco", "voc", "yolo", "labelstudio").contains(f)) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "unknown --format '" + f + "'");
+            if (!List.of("coco", "voc", "yolo", "labelstudio").contains(f) && !ToolLayouts.FORMATS.contains(f)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "unknown --format '" + f + "' (known: coco, voc,"
+                        + " yolo, labelstudio, " + String.join(", ", ToolLayouts.FORMATS) + ")");
             }
         }
         checkWritable(out);
@@ -140,6 +143,11 @@ public final class LabelCommand implements Callable<Integer> {
             }
             if (formats.contains("labelstudio")) {
                 LabelStudioExport.write(out.resolve("labelstudio/tasks.json"), r.images(), r.imagePaths());
+            }
+            for (String f : formats) {
+                if (ToolLayouts.FORMATS.contains(f)) {
+                    ToolLayouts.write(f, out, r.images(), r.categories(), r.imagePaths());
+                }
             }
             ReviewPage.write(out.resolve("report.html"), r, m.input().height, m.input().width);
             Skipped.write(out, r.skipped());
