@@ -6,18 +6,14 @@ import dev.heatbox.data.CocoReader;
 import dev.heatbox.data.ImageSources;
 import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Methods;
-import dev.heatbox.export.CocoExport;
-import dev.heatbox.export.LabelStudioExport;
+import dev.heatbox.export.LabelRun;
 import dev.heatbox.export.ToolLayouts;
-import dev.heatbox.export.VocExport;
-import dev.heatbox.export.YoloExport;
 import dev.heatbox.job.LabelJob;
 import dev.heatbox.job.Skipped;
 import dev.heatbox.localize.BoxExtractor;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.report.ReviewPage;
-import dev.heatbox.util.AtomicFiles;
 import dev.heatbox.util.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,7 +90,7 @@ public final class LabelCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--boxes must be largest or all");
         }
         for (String f : formats) {
-            if (!List.of("coco", "voc", "yolo", "labelstudio").contains(f) && !ToolLayouts.FORMATS.contains(f)) {
+            if (!LabelRun.known(f)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "unknown --format '" + f + "' (known: coco, voc,"
                         + " yolo, labelstudio, " + String.join(", ", ToolLayouts.FORMATS) + ")");
             }
@@ -124,31 +120,9 @@ public final class LabelCommand implements Callable<Integer> {
                 r = new LabelJob(m, new ExplainEngine(m, Methods.create(method, batch)), o, System.err)
                         .run(files, map, truth, ReviewPage.MAX_ITEMS, done, journal);
             }
-            if (formats.contains("coco")) {
-                CocoExport.writeAnnotations(out.resolve("coco/annotations.json"), r.images(), r.categories());
-                if (CocoExport.results(r.images()).isEmpty()) {
-                    // pycocotools' loadRes fails on an empty list (IndexError): write no file that crashes it
-                    Files.deleteIfExists(out.resolve("coco/results.json"));
-                    System.err.println("heatbox: no boxes, so no " + out.resolve("coco/results.json")
-                            + " (pycocotools' loadRes cannot read an empty list); coco/annotations.json has the images");
-                } else {
-                    CocoExport.writeResults(out.resolve("coco/results.json"), r.images());
-                }
-            }
-            if (formats.contains("voc")) {
-                VocExport.writeAll(out.resolve("voc"), r.images());
-            }
-            if (formats.contains("yolo")) {
-                YoloExport.writeAll(out.resolve("yolo"), r.images(), r.categories());
-            }
-            if (formats.contains("labelstudio")) {
-                LabelStudioExport.write(out.resolve("labelstudio/tasks.json"), r.images(), r.imagePaths());
-            }
-            for (String f : formats) {
-                if (ToolLayouts.FORMATS.contains(f)) {
-                    ToolLayouts.write(f, out, r.images(), r.categories(), r.imagePaths());
-                }
-            }
+            LabelRun run = new LabelRun(r.images(), r.categories(), r.imagePaths());
+            run.write(out, formats, System.err);
+            run.save(out); // `heatbox export --from OUT` writes any other format from it
             ReviewPage.write(out.resolve("report.html"), r, m.input().height, m.input().width);
             Skipped.write(out, r.skipped());
             Files.deleteIfExists(journalFile); // every output is in place

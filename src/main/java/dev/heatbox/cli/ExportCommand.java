@@ -1,0 +1,42 @@
+package dev.heatbox.cli;
+
+import dev.heatbox.export.LabelRun;
+import dev.heatbox.export.ToolLayouts;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Write a finished label run in other formats, without running the model again: reads",
+            "FROM/run.json (what `heatbox label` saved) and writes the same files label would have written."})
+public final class ExportCommand implements Callable<Integer> {
+    @Option(names = "--from", required = true, description = "a heatbox label output folder")
+    Path from;
+
+    @Option(names = "--to", required = true, split = ",", description = {"formats: coco, voc, yolo, labelstudio,",
+        "cvat-coco, cvat-voc, cvat-yolo, ultralytics, fiftyone"})
+    List<String> formats;
+
+    @Option(names = "--out", description = "where to write (default: the --from folder)")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        for (String f : formats) {
+            if (!LabelRun.known(f)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "unknown --to '" + f + "' (known: "
+                        + String.join(", ", LabelRun.FORMATS) + ", " + String.join(", ", ToolLayouts.FORMATS) + ")");
+            }
+        }
+        LabelRun run = LabelRun.read(from);
+        Path dest = out == null ? from : out;
+        LabelCommand.checkWritable(dest);
+        run.write(dest, formats, System.err);
+        System.out.println("wrote " + String.join(", ", formats) + " for " + run.images().size() + " images into " + dest);
+        return 0;
+    }
+}
