@@ -24,6 +24,10 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", description = "where to write (default: the --from folder)")
     Path out;
 
+    @Option(names = "--ls-image-root", paramLabel = "URL", description = {"Label Studio: data.image = URL + the file name",
+        "(e.g. /data/local-files/?d=photos/ for a server serving local files); default: the image's path"})
+    String lsImageRoot;
+
     @Override
     public Integer call() throws IOException {
         for (String f : formats) {
@@ -35,7 +39,7 @@ public final class ExportCommand implements Callable<Integer> {
         LabelRun run = LabelRun.read(from);
         Path dest = out == null ? from : out;
         LabelCommand.checkWritable(dest);
-        run.write(dest, formats, System.err);
+        run.write(dest, formats, lsImageRoot, System.err);
         System.out.println("wrote " + String.join(", ", formats) + " for " + run.images().size() + " images into " + dest);
         return 0;
     }

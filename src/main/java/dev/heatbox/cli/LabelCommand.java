@@ -72,6 +72,10 @@ public final class LabelCommand implements Callable<Integer> {
         "cvat-coco, cvat-voc, cvat-yolo (zips for CVAT), ultralytics (also FiftyOne's YOLOv5Dataset), fiftyone (COCODetectionDataset)"})
     List<String> formats;
 
+    @Option(names = "--ls-image-root", paramLabel = "URL", description = {"Label Studio: data.image = URL + the file name",
+        "(e.g. /data/local-files/?d=photos/ for a server serving local files); default: the image's path"})
+    String lsImageRoot;
+
     @Option(names = "--batch", defaultValue = "16", description = "images per batch (default ${DEFAULT-VALUE})")
     int batch;
 
@@ -121,7 +125,7 @@ public final class LabelCommand implements Callable<Integer> {
                         .run(files, map, truth, ReviewPage.MAX_ITEMS, done, journal);
             }
             LabelRun run = new LabelRun(r.images(), r.categories(), r.imagePaths());
-            run.write(out, formats, System.err);
+            run.write(out, formats, lsImageRoot, System.err);
             run.save(out); // `heatbox export --from OUT` writes any other format from it
             ReviewPage.write(out.resolve("report.html"), r, m.input().height, m.input().width);
             Skipped.write(out, r.skipped());

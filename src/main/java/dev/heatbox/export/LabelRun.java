@@ -1,15 +1,12 @@
 package dev.heatbox.export;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.heatbox.data.Coco;
-import dev.heatbox.util.AtomicFiles;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Json;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,7 +41,8 @@ public record LabelRun(List<LabeledImage> images, List<Coco.Category> categories
     }
 
     /** Writes each requested format into {@code out} (temp file + rename for every file). */
-    public void write(Path out, List<String> formats, java.io.PrintStream log) throws IOException {
+    /** @param lsImageRoot Label Studio's image URL prefix (see {@link LabelStudioExport#write}), or null */
+    public void write(Path out, List<String> formats, String lsImageRoot, PrintStream log) throws IOException {
         if (formats.contains("coco")) {
             CocoExport.writeAnnotations(out.resolve("coco/annotations.json"), images, categories);
             if (CocoExport.results(images).isEmpty()) {
@@ -63,7 +61,7 @@ public record LabelRun(List<LabeledImage> images, List<Coco.Category> categories
             YoloExport.writeAll(out.resolve("yolo"), images, categories);
         }
         if (formats.contains("labelstudio")) {
-            LabelStudioExport.write(out.resolve("labelstudio/tasks.json"), images, imagePaths);
+            LabelStudioExport.write(out.resolve("labelstudio/tasks.json"), images, imagePaths, lsImageRoot);
         }
         for (String f : formats) {
             if (ToolLayouts.FORMATS.contains(f)) {

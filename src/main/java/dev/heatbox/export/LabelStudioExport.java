@@ -3,6 +3,8 @@ package dev.heatbox.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Json;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +26,15 @@ public final class LabelStudioExport {
     private LabelStudioExport() {}
 
     public static void write(Path file, List<LabeledImage> images, Map<String, String> imagePaths) {
+        write(file, images, imagePaths, null);
+    }
+
+    /**
+     * @param imageRoot null: {@code data.image} is the image's path; else that prefix and the
+     *                  URL-encoded file name, e.g. {@code /data/local-files/?d=photos/} for a Label Studio
+     *                  server serving local files (LOCAL_FILES_DOCUMENT_ROOT above {@code photos/})
+     */
+    public static void write(Path file, List<LabeledImage> images, Map<String, String> imagePaths, String imageRoot) {
         List<Map<String, Object>> tasks = new ArrayList<>();
         for (LabeledImage im : images) {
             List<Map<String, Object>> result = new ArrayList<>();
@@ -57,7 +68,8 @@ public final class LabelStudioExport {
             prediction.put("score", best);
             prediction.put("result", result);
             Map<String, Object> data = new LinkedHashMap<>();
-            data.put(TO_NAME, imagePaths.getOrDefault(im.fileName(), im.fileName()));
+            data.put(TO_NAME, imageRoot == null ? imagePaths.getOrDefault(im.fileName(), im.fileName())
+                    : imageRoot + URLEncoder.encode(im.fileName(), StandardCharsets.UTF_8).replace("+", "%20"));
             Map<String, Object> task = new LinkedHashMap<>();
             task.put("data", data);
             task.put("predictions", List.of(prediction));

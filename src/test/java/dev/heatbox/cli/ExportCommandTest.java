@@ -4,11 +4,16 @@ import static dev.heatbox.cli.BadInputTest.assertOneLine;
 import static dev.heatbox.cli.BadInputTest.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.heatbox.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,5 +53,24 @@ class ExportCommandTest {
     void aFolderWithoutARunIsExitThree(@TempDir Path tmp) throws IOException {
         Files.createDirectories(tmp.resolve("x"));
         assertOneLine(run("export", "--from", tmp.resolve("x").toString(), "--to", "voc"), 3, "not the output of a finished heatbox label run");
+    }
+
+    @Test
+    void labelStudioTasksCanNameWhatALabelStudioServerServes(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("o");
+        assertEquals(0, run(label(out, "coco")).code());
+        assertEquals(0, run("export", "--from", out.toString(), "--to", "labelstudio", "--ls-image-root",
+                "/data/local-files/?d=photos/").code());
+        JsonNode tasks = Json.readTree(out.resolve("labelstudio/tasks.json"));
+        assertEquals(27, tasks.size());
+        Set<String> ids = new HashSet<>();
+        for (JsonNode t : tasks) {
+            String image = t.get("data").get("image").asText();
+            assertTrue(image.startsWith("/data/local-files/?d=photos/") && image.endsWith(".jpg"), image);
+            for (JsonNode r : t.get("predictions").get(0).get("result")) {
+                assertTrue(ids.add(r.get("id").asText()), "result ids unique in the file");
+                assertTrue(r.has("score"));
+            }
+        }
     }
 }
