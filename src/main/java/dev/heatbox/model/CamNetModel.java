@@ -58,15 +58,8 @@ public final class CamNetModel extends AbstractSplitModel {
         if (spec.architecture == null) {
             throw BadInputException.of(dir.resolve(ModelSpec.FILE), "field 'architecture' is missing for a heatbox-cam model");
         }
-        String paramsName = spec.files == null ? null : spec.files.get("params");
-        if (paramsName == null) {
-            throw BadInputException.of(dir.resolve(ModelSpec.FILE), "field 'files.params' is missing");
-        }
-        Path paramsFile = dir.resolve(paramsName).normalize();
-        if (!paramsFile.startsWith(dir.normalize()) || !Files.isRegularFile(paramsFile)) {
-            throw BadInputException.of(paramsFile, "parameter file missing");
-        }
-        List<String> labels = readLabels(dir, spec);
+        Path paramsFile = ModelSpec.file(dir, spec.files == null ? null : spec.files.get("params"), "files.params");
+        List<String> labels = spec.readLabels(dir);
         SequentialBlock block = spec.architecture.build();
         String engineName = engine != null ? Engines.name(engine) : spec.engine != null ? spec.engine : Engines.MXNET;
         Model model = Model.newInstance(spec.name == null ? PREFIX : spec.name, engineName);
@@ -81,28 +74,6 @@ public final class CamNetModel extends AbstractSplitModel {
             throw BadInputException.of(paramsFile, "cannot load parameters: " + oneLine(e));
         }
         return new CamNetModel(spec, model, labels);
-    }
-
-    public static List<String> readLabels(Path dir, ModelSpec spec) {
-        if (spec.labels == null) {
-            throw BadInputException.of(dir.resolve(ModelSpec.FILE), "field 'labels' is missing");
-        }
-        Path f = dir.resolve(spec.labels).normalize();
-        if (!f.startsWith(dir.normalize()) || !Files.isRegularFile(f)) {
-            throw BadInputException.of(f, "labels file missing");
-        }
-        try {
-            List<String> lines = new ArrayList<>();
-            for (String l : Files.readAllLines(f)) {
-                lines.add(l.strip());
-            }
-            while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
-                lines.remove(lines.size() - 1);
-            }
-            return lines;
-        } catch (IOException e) {
-            throw BadInputException.of(f, "cannot read labels: " + e.getMessage());
-        }
     }
 
     private static String oneLine(Throwable e) {

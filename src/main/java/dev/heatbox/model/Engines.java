@@ -1,6 +1,5 @@
 package dev.heatbox.model;
 
-import ai.djl.engine.Engine;
 import dev.heatbox.util.BadInputException;
 import java.util.Locale;
 
@@ -21,9 +20,5 @@ public final class Engines {
             case "pytorch": return PYTORCH;
             default: throw new BadInputException("unknown engine '" + option + "' (known: mxnet, pytorch)");
         }
-    }
-
-    public static Engine get(String option) {
-        return Engine.getEngine(name(option));
     }
 }

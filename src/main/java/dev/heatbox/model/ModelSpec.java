@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Json;
 import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** {@code heatbox-model.json}: what a model folder holds and how to feed it (ARCHITECTURE.md). */
@@ -38,6 +41,23 @@ public class ModelSpec {
         public long[] shape;
         /** Tensors besides A that cross the cut (skip connections): extra trunk outputs and head inputs. */
         public int skips;
+    }
+
+    /** The labels file, one class name a line (trailing blank lines dropped). */
+    public List<String> readLabels(Path dir) {
+        Path f = file(dir, labels, "labels");
+        try {
+            List<String> lines = new ArrayList<>();
+            for (String l : Files.readAllLines(f)) {
+                lines.add(l.strip());
+            }
+            while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+                lines.remove(lines.size() - 1);
+            }
+            return lines;
+        } catch (IOException e) {
+            throw BadInputException.of(f, "cannot read labels: " + e.getMessage());
+        }
     }
 
     /** A file named by the spec, refused when it points outside the model folder or is missing. */

@@ -40,11 +40,11 @@ public final class Models {
                 }
                 return CamNetModel.load(dir, spec, engine);
             case "mxnet-symbol":
-                return MxSymbolModel.load(dir, spec, layer, output, CamNetModel.readLabels(dir, spec));
+                return MxSymbolModel.load(dir, spec, layer, output, spec.readLabels(dir));
             case PtSplitModel.FORMAT:
-                return PtSplitModel.load(dir, spec, layer, CamNetModel.readLabels(dir, spec));
+                return PtSplitModel.load(dir, spec, layer, spec.readLabels(dir));
             case OnnxModel.FORMAT:
-                return OnnxModel.load(dir, spec, layer, CamNetModel.readLabels(dir, spec));
+                return OnnxModel.load(dir, spec, layer, spec.readLabels(dir));
             default:
                 throw BadInputException.of(dir.resolve(ModelSpec.FILE), "unknown format '" + spec.format
                         + "' (known: heatbox-cam, mxnet-symbol, torchscript, onnx)");

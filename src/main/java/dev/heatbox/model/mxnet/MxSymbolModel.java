@@ -15,7 +15,6 @@ import dev.heatbox.model.AbstractSplitModel;
 import dev.heatbox.model.ModelSpec;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Json;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,17 +55,8 @@ public final class MxSymbolModel extends AbstractSplitModel {
 
     public static MxSymbolModel load(Path dir, ModelSpec spec, String layerName, String outputName, List<String> labels) {
         Path specFile = dir.resolve(ModelSpec.FILE);
-        if (spec.files == null || spec.files.get("symbol") == null || spec.files.get("params") == null) {
-            throw BadInputException.of(specFile, "fields 'files.symbol' and 'files.params' are needed for mxnet-symbol");
-        }
-        Path symbolFile = inside(dir, spec.files.get("symbol"), specFile);
-        Path paramsFile = inside(dir, spec.files.get("params"), specFile);
-        if (!Files.isRegularFile(symbolFile)) {
-            throw BadInputException.of(symbolFile, "symbol file missing");
-        }
-        if (!Files.isRegularFile(paramsFile)) {
-            throw BadInputException.of(paramsFile, "parameter file missing");
-        }
+        Path symbolFile = ModelSpec.file(dir, spec.files == null ? null : spec.files.get("symbol"), "files.symbol");
+        Path paramsFile = ModelSpec.file(dir, spec.files == null ? null : spec.files.get("params"), "files.params");
         NDManager manager = NDManager.newBaseManager();
         Map<String, NDArray> params = new HashMap<>();
         try {
@@ -109,14 +99,6 @@ public final class MxSymbolModel extends AbstractSplitModel {
         MxSymbolModel m = new MxSymbolModel(spec, manager, g, params, labels, g.preSoftmax(), json.toString());
         m.setLayer(layer);
         return m;
-    }
-
-    private static Path inside(Path dir, String name, Path specFile) {
-        Path p = dir.resolve(name).normalize();
-        if (!p.startsWith(dir.normalize())) {
-            throw BadInputException.of(specFile, "file '" + name + "' points outside the model folder");
-        }
-        return p;
     }
 
     /** Cuts the graph at this layer (a node name); the previous blocks are dropped. */
