@@ -14,6 +14,7 @@ import dev.heatbox.localize.BoxExtractor;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.report.ReviewPage;
+import dev.heatbox.review.ReviewMaps;
 import dev.heatbox.util.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +32,7 @@ import java.util.concurrent.Callable;
             "exported for labelling tools. Box score = class probability x mean heat inside the box.",
             "Writes OUT/coco/annotations.json (ground-truth style, CVAT imports it) and OUT/coco/results.json",
             "(pycocotools loadRes), OUT/voc/<stem>.xml (with <score>), OUT/yolo/<stem>.txt + classes.txt,",
-            "OUT/labelstudio/tasks.json, OUT/report.html (review page). COCO image ids: with --gt, the ground",
+            "OUT/labelstudio/tasks.json, OUT/report.html (overview), OUT/maps/<id>.png (heatmaps for heatbox review). COCO image ids: with --gt, the ground",
             "truth's id of the image with the same file name (others are skipped); else 1, 2, ... in byte order",
             "of the paths. Unreadable images are skipped and listed in OUT/skipped.txt (exit code 4)."})
 public final class LabelCommand implements Callable<Integer> {
@@ -111,6 +112,7 @@ public final class LabelCommand implements Callable<Integer> {
             o.topK = Integer.parseInt(target.substring(3));
             o.minScore = minScore;
             o.batch = batch;
+            o.maps = (image, e) -> ReviewMaps.write(out, image, e); // `heatbox review` shows them on demand
             Path journalFile = out.resolve(JOURNAL);
             String settings = settings(files);
             Map<String, dev.heatbox.export.LabeledImage> done = Map.of();

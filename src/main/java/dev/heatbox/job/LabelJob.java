@@ -36,6 +36,14 @@ public final class LabelJob {
         public int topK = 1;
         public double minScore = 0;
         public int batch = 16;
+        /** Receives each labelled image's top-class map (the review page shows it on demand), or null. */
+        public MapSink maps;
+    }
+
+    /** Where the job hands each labelled image's top-class heatmap. */
+    @FunctionalInterface
+    public interface MapSink {
+        void accept(LabeledImage image, Explanation topClass);
     }
 
     /** What a run produced. */
@@ -189,6 +197,9 @@ public final class LabelJob {
                                     c.box().toCocoScaled(e.width(), e.height(), orig.cols(), orig.rows()), score,
                                     engine.method().name()));
                         }
+                    }
+                    if (opt.maps != null) {
+                        opt.maps.accept(li, perRank.get(0).get(i));
                     }
                     if (seen.isEmpty()) {
                         unmapped.add(file + " (top class: " + labels.get(perRank.get(0).get(i).target()) + ")");
