@@ -84,6 +84,9 @@ public final class LabelCommand implements Callable<Integer> {
             + " as an uninterrupted run's")
     boolean resume;
 
+    @Option(names = "--no-maps", description = "keep no OUT/maps/<id>.png (heatbox review then shows no heatmaps)")
+    boolean noMaps;
+
     static final String JOURNAL = ".label-journal.jsonl";
 
     @Override
@@ -112,7 +115,9 @@ public final class LabelCommand implements Callable<Integer> {
             o.topK = Integer.parseInt(target.substring(3));
             o.minScore = minScore;
             o.batch = batch;
-            o.maps = (image, e) -> ReviewMaps.write(out, image, e); // `heatbox review` shows them on demand
+            if (!noMaps) {
+                o.maps = (image, e) -> ReviewMaps.write(out, image, e); // `heatbox review` shows them on demand
+            }
             Path journalFile = out.resolve(JOURNAL);
             String settings = settings(files);
             Map<String, dev.heatbox.export.LabeledImage> done = Map.of();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +14,10 @@ import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -141,6 +145,17 @@ class ReviewStoreTest {
         assertEquals(Main.BAD_INPUT, export("export", "--from", out.toString(), "--reviewed", "--to", "coco"));
         assertFalse(Files.exists(out.resolve("reviewed")));
         assertEquals(2, export("export", "--from", out.toString(), "--accepted-only", "--to", "coco"));
+    }
+
+    @Test
+    void reviewRefusesWhatItCannotServe(@TempDir Path dir) throws Exception {
+        assertEquals(Main.BAD_INPUT, export("review", dir.resolve("nothing").toString(), "--port", "0"));
+        Path out = copyOfRun(dir.resolve("run"));
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int code = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> export("review", out.toString(), "--port", String.valueOf(taken.getLocalPort())));
+            assertEquals(Main.BAD_INPUT, code, "a port in use is one line, exit 3");
+        }
     }
 
     @Test
