@@ -9,6 +9,7 @@ import dev.heatbox.explain.Methods;
 import dev.heatbox.export.LabelRun;
 import dev.heatbox.export.ToolLayouts;
 import dev.heatbox.job.LabelJob;
+import dev.heatbox.job.LabelOutput;
 import dev.heatbox.job.Skipped;
 import dev.heatbox.localize.BoxExtractor;
 import dev.heatbox.model.Models;
@@ -22,6 +23,7 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,6 +86,16 @@ public final class LabelCommand implements Callable<Integer> {
             + " as an uninterrupted run's")
     boolean resume;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = {"run on Apache Spark: local[N], spark://HOST:PORT, yarn, ...",
+        "(`submitted`: the master spark-submit gives); the output is the same as without it"})
+    String spark;
+
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "a Spark setting (repeatable), e.g. spark.executor.cores=4")
+    Map<String, String> sparkConf = new LinkedHashMap<>();
+
+    @Option(names = "--partition-batches", defaultValue = "4", description = "with --spark: batches per partition (default ${DEFAULT-VALUE})")
+    int partitionBatches;
+
     @Option(names = "--no-maps", description = "keep no OUT/maps/<id>.png (heatbox review then shows no heatmaps)")
     boolean noMaps;
 
@@ -106,15 +118,13 @@ public final class LabelCommand implements Callable<Integer> {
         checkWritable(out);
         List<Path> files = ImageSources.list(images);
         Coco.Dataset truth = gt == null ? null : CocoReader.readDataset(gt);
+        if (spark != null) {
+            return LabelOnSpark.run(this, files, truth, options(), settings(files));
+        }
         long t0 = System.nanoTime();
         try (SplitModel m = Models.load(model, layer, null)) {
             ClassMap map = classes == null ? null : ClassMap.read(classes, m.labels());
-            LabelJob.Options o = new LabelJob.Options();
-            o.threshold = threshold;
-            o.boxes = boxes.equals("all") ? BoxExtractor.Mode.ALL : BoxExtractor.Mode.LARGEST;
-            o.topK = Integer.parseInt(target.substring(3));
-            o.minScore = minScore;
-            o.batch = batch;
+            LabelJob.Options o = options();
             if (!noMaps) {
                 o.maps = (image, e) -> ReviewMaps.write(out, image, e); // `heatbox review` shows them on demand
             }
@@ -131,15 +141,21 @@ public final class LabelCommand implements Callable<Integer> {
                 r = new LabelJob(m, new ExplainEngine(m, Methods.create(method, batch)), o, System.err)
                         .run(files, map, truth, ReviewPage.MAX_ITEMS, done, journal);
             }
-            LabelRun run = new LabelRun(r.images(), r.categories(), r.imagePaths());
-            run.write(out, formats, lsImageRoot, System.err);
-            run.save(out); // `heatbox export --from OUT` writes any other format from it
-            ReviewPage.write(out.resolve("report.html"), r, m.input().height, m.input().width);
-            Skipped.write(out, r.skipped());
+            LabelOutput.write(out, r, formats, lsImageRoot, m.input().height, m.input().width, System.err);
             Files.deleteIfExists(journalFile); // every output is in place
-            summary(r, (System.nanoTime() - t0) / 1e9);
+            LabelOutput.summary(System.out, out, r, (System.nanoTime() - t0) / 1e9);
             return r.skipped().isEmpty() ? 0 : Skipped.EXIT;
         }
+    }
+
+    private LabelJob.Options options() {
+        LabelJob.Options o = new LabelJob.Options();
+        o.threshold = threshold;
+        o.boxes = boxes.equals("all") ? BoxExtractor.Mode.ALL : BoxExtractor.Mode.LARGEST;
+        o.topK = Integer.parseInt(target.substring(3));
+        o.minScore = minScore;
+        o.batch = batch;
+        return o;
     }
 
     /** Everything that changes the output; a journal from other settings cannot be resumed. */
@@ -159,23 +175,5 @@ public final class LabelCommand implements Callable<Integer> {
         } catch (IOException | SecurityException e) {
             throw BadInputException.of(out, "output folder is not writable");
         }
-    }
-
-    private void summary(LabelJob.Result r, double secs) {
-        int boxCount = r.images().stream().mapToInt(i -> i.detections().size()).sum();
-        System.out.printf(Locale.ROOT, "labelled %d images (%d boxes) in %.1f s, %.1f images/s%n", r.images().size(), boxCount,
-                secs, r.images().size() / secs);
-        for (Map.Entry<String, Integer> e : LabelJob.counts(r.images()).entrySet()) {
-            System.out.printf(Locale.ROOT, "  %-24s %6d%n", e.getKey(), e.getValue());
-        }
-        if (!r.unmapped().isEmpty()) {
-            System.out.println(r.unmapped().size() + " images whose top classes map to no category (no boxes):");
-            r.unmapped().stream().limit(20).forEach(u -> System.out.println("  " + u));
-        }
-        if (!r.skipped().isEmpty()) {
-            System.out.println(r.skipped().size() + " inputs skipped (listed in " + out.resolve("skipped.txt") + "):");
-            r.skipped().stream().limit(20).forEach(u -> System.out.println("  " + u));
-        }
-        System.out.println("output in " + out);
     }
 }

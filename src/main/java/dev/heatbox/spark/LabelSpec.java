@@ -1,0 +1,42 @@
+package dev.heatbox.spark;
+
+import dev.heatbox.job.LabelJob;
+import dev.heatbox.job.LabelPlan;
+import dev.heatbox.localize.BoxExtractor;
+import dev.heatbox.review.ReviewMaps;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every Spark task needs to label its images, small and serializable: where the model is
+ * (every executor loads it itself; a model is never serialized), the label options, the category
+ * mapping the driver decided, and the output folder (for the heatmaps and the part files).
+ */
+public record LabelSpec(String model, String layer, String method, double threshold, boolean allBoxes, int topK,
+                        double minScore, int batch, String out, boolean maps, String settings,
+                        LinkedHashMap<String, Long> categoryIds, LinkedHashMap<Integer, String> categoryOfClass)
+        implements Serializable {
+
+    /** The options of the single-JVM job, with the heatmap writer when the run keeps maps. */
+    LabelJob.Options options() {
+        LabelJob.Options o = new LabelJob.Options();
+        o.threshold = threshold;
+        o.boxes = allBoxes ? BoxExtractor.Mode.ALL : BoxExtractor.Mode.LARGEST;
+        o.topK = topK;
+        o.minScore = minScore;
+        o.batch = batch;
+        if (maps) {
+            Path dir = Path.of(out);
+            o.maps = (image, e) -> ReviewMaps.write(dir, image, e);
+        }
+        return o;
+    }
+
+    /** The plan as a task sees it: the categories, not the image list (each task gets its own images). */
+    LabelPlan plan() {
+        return new LabelPlan(List.of(), categoryIds, categoryOfClass, Map.of(), List.of());
+    }
+}
