@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.opencv.core.Mat;
 
@@ -80,6 +81,15 @@ public final class SparkLabelJob {
             if (!chunks.isEmpty()) {
                 parts = sc.parallelize(chunks, chunks.size()).map(new PartitionLabeller(spec)).collect();
             }
+        } catch (Exception e) { // Scala code throws SparkException without declaring it
+            if (!(e instanceof SparkException)) {
+                throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+            }
+            // Spark's message holds the remote stack trace: keep its first line
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new IllegalStateException("the Spark job failed (" + (first.length() > 300 ? first.substring(0, 300) + "…" : first)
+                    + "); the partitions that finished are kept in " + Path.of(spec.out()).resolve(PartitionLabeller.PARTS)
+                    + ": rerun with --resume to skip them");
         }
         log.printf("spark: labelled in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         return assemble(spec, plan, done, parts);
