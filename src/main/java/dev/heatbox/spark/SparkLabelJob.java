@@ -55,7 +55,7 @@ public final class SparkLabelJob {
         List<PartitionLabeller.Item> todo = new ArrayList<>();
         plan.ids().forEach((p, id) -> {
             if (!done.containsKey(p.getFileName().toString())) {
-                todo.add(new PartitionLabeller.Item(p.toString(), id));
+                todo.add(new PartitionLabeller.Item(p.toString(), p.toAbsolutePath().normalize().toString(), id));
             }
         });
         // partitions of whole batches in labelling order: each batch holds the images it holds in one JVM

@@ -109,7 +109,9 @@ class StandaloneClusterTest {
             }
         }
         Files.writeString(images.resolve("notes.jpg"), "not an image\n");
-        String[] label = {"label", "--model", "models/mobilenet_v1_0.25_128", "--images", images.toString(), "--batch", "2",
+        // a relative --images: the executors run in folders of their own, so the driver must hand them absolute paths
+        Path relative = Path.of("").toAbsolutePath().relativize(images);
+        String[] label = {"label", "--model", "models/mobilenet_v1_0.25_128", "--images", relative.toString(), "--batch", "2",
             "--format", "coco,voc,yolo,labelstudio"};
         Path single = tmp.resolve("single");
         SparkLabelTest.Run one = SparkLabelTest.heatbox(concat(label, "--out", single.toString()));
