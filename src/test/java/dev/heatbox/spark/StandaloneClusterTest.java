@@ -24,14 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * also when a worker and its executor are killed in the middle of the job.
  */
 class StandaloneClusterTest {
-    static final List<String> OPENS = List.of("--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Dio.netty.tryReflectionSetAccessible=true");
+    /** The module openings Spark needs on Java 17 (spark-submit adds the same). */
+    static final Path OPENS = Path.of("tools/spark/java17-opens.txt");
 
     /** A started daemon JVM (master or worker) and its log. */
     record Daemon(Process process, Path log) implements AutoCloseable {
@@ -73,7 +67,7 @@ class StandaloneClusterTest {
     static Daemon start(Path home, Path log, String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", home.resolve("jars").toString() + File.separator + "*"));
-        cmd.addAll(OPENS);
+        cmd.addAll(Files.readAllLines(OPENS).stream().filter(l -> !l.isBlank()).toList());
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
