@@ -1,6 +1,10 @@
 package dev.heatbox.cli;
 
+import dev.heatbox.data.ClassMap;
+import dev.heatbox.data.Coco;
+import dev.heatbox.data.CocoReader;
 import dev.heatbox.data.ImageSources;
+import dev.heatbox.explain.GroundTruthTargets;
 import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Explanation;
 import dev.heatbox.explain.Method;
@@ -66,6 +70,13 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--target", defaultValue = "top1", description = "top1, topK (e.g. top3), a class index (0-based line of the labels file) or a class name")
     String target;
 
+    @Option(names = "--gt", description = {"COCO ground truth: explain each image for its own labelled categories (GT-known),",
+        "each by its best-scoring model class, instead of --target; images it lacks are skipped"})
+    Path gt;
+
+    @Option(names = "--classes", description = "with --gt: MAP.json, dataset category -> model classes (default: equal names)")
+    Path classes;
+
     @Option(names = "--batch", defaultValue = "16", description = "images per batch (default ${DEFAULT-VALUE})")
     int batch;
 
@@ -114,12 +125,24 @@ public final class ExplainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "unknown --method '" + method + "' (known: "
                     + String.join(", ", Methods.NAMES) + ", all)");
         }
+        if (gt != null && (!"top1".equals(target) || "all".equals(method))) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--gt chooses the targets itself: give it without"
+                    + " --target, and with one --method");
+        }
+        if (classes != null && gt == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--classes goes with --gt");
+        }
         int overlayCount = "all".equals(overlays) ? Integer.MAX_VALUE : Integer.parseInt(overlays);
         List<Path> files = ImageSources.list(images);
+        Coco.Dataset truth = gt == null ? null : CocoReader.readDataset(gt);
         Cv.load();
         try (SplitModel m = Models.load(model, layer, outputNode, engine.engine)) {
             List<TargetRule> rules = rules(m.labels());
             Skipped skipped = new Skipped(files.size());
+            if (truth != null) {
+                targets = new GroundTruthTargets(truth, classes == null ? null : ClassMap.read(classes, m.labels()), m.labels());
+                files = groundTruthImages(files, skipped);
+            }
             if (!"all".equals(method)) {
                 run(m, method, files, out, rules, overlayCount, skipped);
                 return skipped.finish(out, System.out);
@@ -133,9 +156,32 @@ public final class ExplainCommand implements Callable<Integer> {
         }
     }
 
-    private void run(SplitModel m, String methodName, List<Path> files, Path dir, List<TargetRule> rules, int overlayCount,
+    /** With --gt: the images explained for their labelled categories. */
+    private GroundTruthTargets targets;
+
+    /** The images the ground truth has, with a category some model class stands for; the others are skipped. */
+    private List<Path> groundTruthImages(List<Path> files, Skipped skipped) {
+        if (!targets.unmappedCategories().isEmpty()) {
+            System.out.println("warning: no model class stands for these ground-truth categories (give --classes): "
+                    + String.join(", ", targets.unmappedCategories()));
+        }
+        List<Path> kept = new ArrayList<>();
+        for (Path f : files) {
+            List<GroundTruthTargets.Target> t = targets.of(f);
+            if (t == null) {
+                skipped.add(f + ": not in the ground truth (--gt)");
+            } else if (t.isEmpty()) {
+                skipped.add(f + ": none of its labelled categories has a model class (--classes)");
+            } else {
+                kept.add(f);
+            }
+        }
+        return kept;
+    }
+
+    private void run(SplitModel m, String methodName, List<Path> files, Path dir, List<TargetRule> fixedRules, int overlayCount,
                      Skipped skipped) {
-        boolean several = rules.size() > 1;
+        boolean several = fixedRules.size() > 1;
         Methods.Options mo = new Methods.Options();
         mo.batch = Math.max(8, batch);
         mo.smooth = smooth;
@@ -167,12 +213,28 @@ public final class ExplainCommand implements Callable<Integer> {
             if (chunk.isEmpty()) {
                 continue;
             }
-            for (TargetRule rule : rules) {
-                List<Explanation> ex = engine.explain(inputs, rule);
+            List<List<GroundTruthTargets.Target>> known = new ArrayList<>();
+            List<TargetRule> rules = fixedRules;
+            if (targets != null) { // one rule per labelled category: the k-th category of each image
+                chunk.forEach(f -> known.add(targets.of(f)));
+                int most = known.stream().mapToInt(List::size).max().orElse(0);
+                rules = new ArrayList<>();
+                for (int k = 0; k < most; k++) {
+                    rules.add(GroundTruthTargets.rule(known, k, m.labels()));
+                }
+            }
+            for (int k = 0; k < rules.size(); k++) {
+                List<Explanation> ex = engine.explain(inputs, rules.get(k));
                 for (int i = 0; i < chunk.size(); i++) {
+                    GroundTruthTargets.Target truth = targets == null ? null
+                            : k < known.get(i).size() ? known.get(i).get(k) : null;
+                    if (targets != null && truth == null) {
+                        continue; // this image has fewer labelled categories
+                    }
                     Explanation e = ex.get(i);
                     String stem = ImageSources.stem(chunk.get(i));
-                    String name = several ? stem + "__" + e.target() : stem;
+                    String name = truth != null ? (known.get(i).size() > 1 ? stem + "__" + truth.categoryId() : stem)
+                            : several ? stem + "__" + e.target() : stem;
                     Npy.writeFloat32(dir.resolve("heatmaps").resolve(name + ".npy"), e.map(), e.height(), e.width());
                     float[] signed = meth instanceof dev.heatbox.explain.Saliency sal ? sal.lastGradient()
                             : meth instanceof dev.heatbox.explain.RectifiedSaliency rs ? rs.lastGradient()
@@ -185,6 +247,10 @@ public final class ExplainCommand implements Callable<Integer> {
                     }
                     Map<String, Object> entry = dev.heatbox.explain.HeatmapIndex.entry(name + ".npy", chunk.get(i),
                             originals.get(i).cols(), originals.get(i).rows(), e, m.labels().get(e.target()), methodName, m.layer());
+                    if (truth != null) {
+                        entry.put("category_id", truth.categoryId());
+                        entry.put("category", truth.category());
+                    }
                     index.add(entry);
                     if (explained + i < overlayCount) {
                         Overlay.write(dir.resolve("overlays").resolve(name + ".png"),

@@ -154,7 +154,9 @@ public final class Evaluation {
             JsonNode known = null;
             JsonNode top1 = null;
             for (JsonNode e : entries) {
-                if (e.get("label").asText().equals(gtName)) {
+                // explain --gt records the ground-truth category it explained; else the model's label must be its name
+                String explained = e.hasNonNull("category") ? e.get("category").asText() : e.get("label").asText();
+                if (explained.equals(gtName)) {
                     known = e;
                 }
                 if (!e.has("top1") || e.get("top1").asBoolean()) {
