@@ -48,6 +48,12 @@ public final class ExplainCommand implements Callable<Integer> {
     @Mixin
     EngineOption engine = new EngineOption();
 
+    @Mixin
+    NormalizationOption norm = new NormalizationOption();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--model", required = true, description = "model folder (heatbox-model.json)")
     Path model;
 
@@ -194,7 +200,7 @@ public final class ExplainCommand implements Callable<Integer> {
         mo.slicSize = slicSize;
         mo.slicRuler = slicRuler;
         Method meth = Methods.create(methodName, mo, m.input().width);
-        ExplainEngine engine = new ExplainEngine(m, meth);
+        ExplainEngine engine = new ExplainEngine(m, meth, norm.normalization(spec));
         List<Map<String, Object>> index = new ArrayList<>();
         long t0 = System.nanoTime();
         int explained = 0;

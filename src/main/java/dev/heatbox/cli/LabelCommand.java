@@ -18,6 +18,7 @@ import dev.heatbox.report.ReviewPage;
 import dev.heatbox.review.ReviewMaps;
 import dev.heatbox.util.BadInputException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 import java.io.IOException;
@@ -40,6 +41,12 @@ import java.util.concurrent.Callable;
 public final class LabelCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model folder")
     Path model;
+
+    @Mixin
+    NormalizationOption norm = new NormalizationOption();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--images", required = true, description = "an image, a folder of images, or a text file listing images")
     Path images;
@@ -115,6 +122,7 @@ public final class LabelCommand implements Callable<Integer> {
                         + " yolo, labelstudio, " + String.join(", ", ToolLayouts.FORMATS) + ")");
             }
         }
+        norm.normalization(spec); // a bad --norm is a usage error before any work
         checkWritable(out);
         List<Path> files = ImageSources.list(images);
         Coco.Dataset truth = gt == null ? null : CocoReader.readDataset(gt);
@@ -138,7 +146,7 @@ public final class LabelCommand implements Callable<Integer> {
             LabelJob.Result r;
             try (dev.heatbox.job.Journal journal = done.isEmpty() ? dev.heatbox.job.Journal.start(journalFile, settings)
                     : dev.heatbox.job.Journal.reopen(journalFile)) {
-                r = new LabelJob(m, new ExplainEngine(m, Methods.create(method, batch)), o, System.err)
+                r = new LabelJob(m, new ExplainEngine(m, Methods.create(method, batch), norm.normalization(spec)), o, System.err)
                         .run(files, map, truth, ReviewPage.MAX_ITEMS, done, journal);
             }
             LabelOutput.write(out, r, formats, lsImageRoot, m.input().height, m.input().width, System.err);
@@ -160,7 +168,7 @@ public final class LabelCommand implements Callable<Integer> {
 
     /** Everything that changes the output; a journal from other settings cannot be resumed. */
     private String settings(List<Path> files) {
-        return String.join("|", model.toAbsolutePath().normalize().toString(), method, String.valueOf(layer),
+        return String.join("|", model.toAbsolutePath().normalize().toString(), method, norm.norm, String.valueOf(layer),
                 String.valueOf(threshold), boxes, target, String.valueOf(minScore),
                 classes == null ? "" : classes.toAbsolutePath().normalize().toString(),
                 gt == null ? "" : gt.toAbsolutePath().normalize().toString(),

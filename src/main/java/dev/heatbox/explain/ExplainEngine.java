@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * The one engine: runs the trunk (never recorded) and the head (recorded only for methods that
  * need ∂y^c/∂A), picks each image's own target, asks the method for its layer map, keeps its
- * positive part where the method says so, upsamples bilinearly to the input size and min-max
- * normalizes. Each batch lives in its own NDManager scope.
+ * positive part where the method says so, upsamples bilinearly to the input size and normalizes
+ * (min-max unless told otherwise). Each batch lives in its own NDManager scope.
  */
 public final class ExplainEngine {
     /** Target "top-1" for an image: the highest-scoring class that is not named "background". */
@@ -22,8 +22,13 @@ public final class ExplainEngine {
 
     private final SplitModel model;
     private final Method method;
+    private final Normalization normalization;
 
     public ExplainEngine(SplitModel model, Method method) {
+        this(model, method, Normalization.MIN_MAX);
+    }
+
+    public ExplainEngine(SplitModel model, Method method, Normalization normalization) {
         if (!model.hasGradients() && !method.blackBox()) {
             throw new BadInputException("method '" + method.name() + "' needs gradients or layer activations, which the "
                     + model.spec().format + " model " + model.spec().name + " does not give; use occlusion, rise or lime,"
@@ -31,6 +36,7 @@ public final class ExplainEngine {
         }
         this.model = model;
         this.method = method;
+        this.normalization = normalization;
     }
 
     public Method method() {
@@ -95,7 +101,7 @@ public final class ExplainEngine {
         int[] top1 = TargetRule.rank(0, model.labels()).choose(lm.probs(), inputs.size(), lm.classes());
         List<Explanation> out = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
-            float[] up = Heatmaps.minMaxNormalize(Heatmaps.resize(lm.maps()[i], lm.height(), lm.width(), in.height, in.width));
+            float[] up = normalization.apply(Heatmaps.resize(lm.maps()[i], lm.height(), lm.width(), in.height, in.width));
             int c = lm.classes();
             out.add(new Explanation(up, in.height, in.width, lm.targets()[i], lm.probs()[i * c + lm.targets()[i]],
                     top1[i], lm.probs()[i * c + top1[i]]));

@@ -2,6 +2,7 @@ package dev.heatbox.spark;
 
 import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Methods;
+import dev.heatbox.explain.Normalization;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import java.nio.file.Path;
@@ -28,13 +29,13 @@ final class ExecutorModel {
     }
 
     static ExecutorModel get(LabelSpec spec) {
-        return get(spec.model(), spec.layer(), spec.method(), spec.batch());
+        return get(spec.model(), spec.layer(), spec.method(), spec.batch(), spec.norm());
     }
 
-    static ExecutorModel get(String model, String layer, String method, int batch) {
-        return LOADED.computeIfAbsent(String.join("|", model, String.valueOf(layer), method, String.valueOf(batch)), k -> {
+    static ExecutorModel get(String model, String layer, String method, int batch, String norm) {
+        return LOADED.computeIfAbsent(String.join("|", model, String.valueOf(layer), method, String.valueOf(batch), norm), k -> {
             SplitModel m = Models.load(Path.of(model), layer, null);
-            return new ExecutorModel(m, new ExplainEngine(m, Methods.create(method, batch)));
+            return new ExecutorModel(m, new ExplainEngine(m, Methods.create(method, batch), Normalization.parse(norm)));
         });
     }
 }

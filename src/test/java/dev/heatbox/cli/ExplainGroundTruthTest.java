@@ -68,4 +68,14 @@ class ExplainGroundTruthTest {
                 "--out", tmp.toString(), "--gt", "datasets/coco-sample/instances.json", "--target", "top2");
         assertEquals(2, r.code(), r.err());
     }
+
+    @Test
+    void aBadNormalizationIsAUsageError(@TempDir Path tmp) {
+        for (String cmd : new String[] {"explain", "label"}) {
+            BadInputTest.Run r = BadInputTest.run(cmd, "--model", MODEL, "--images", "datasets/coco-sample/images",
+                    "--out", tmp.resolve(cmd).toString(), "--norm", "ivr:2");
+            assertEquals(2, r.code(), cmd + ": " + r.err());
+            assertTrue(r.err().contains("--norm"), r.err());
+        }
+    }
 }
