@@ -69,6 +69,10 @@ public final class LabelCommand implements Callable<Integer> {
     @Option(names = "--target", defaultValue = "top1", description = "top1 or topK: label the K best classes (default ${DEFAULT-VALUE})")
     String target;
 
+    @Option(names = "--nms", paramLabel = "IOU", defaultValue = "-1", description = {"drop a box overlapping a better-scoring",
+        "box of its category by more than this IoU (e.g. 0.5 with --boxes all; default: keep all)"})
+    double nms;
+
     @Option(names = "--min-score", defaultValue = "0", description = "drop boxes scoring below this (default ${DEFAULT-VALUE})")
     double minScore;
 
@@ -123,6 +127,9 @@ public final class LabelCommand implements Callable<Integer> {
             }
         }
         norm.normalization(spec); // a bad --norm is a usage error before any work
+        if (nms > 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--nms is an IoU in [0, 1]");
+        }
         checkWritable(out);
         List<Path> files = ImageSources.list(images);
         Coco.Dataset truth = gt == null ? null : CocoReader.readDataset(gt);
@@ -163,13 +170,14 @@ public final class LabelCommand implements Callable<Integer> {
         o.topK = Integer.parseInt(target.substring(3));
         o.minScore = minScore;
         o.batch = batch;
+        o.nms = nms;
         return o;
     }
 
     /** Everything that changes the output; a journal from other settings cannot be resumed. */
     private String settings(List<Path> files) {
         return String.join("|", model.toAbsolutePath().normalize().toString(), method, norm.norm, String.valueOf(layer),
-                String.valueOf(threshold), boxes, target, String.valueOf(minScore),
+                String.valueOf(threshold), boxes, target, String.valueOf(minScore), String.valueOf(nms),
                 classes == null ? "" : classes.toAbsolutePath().normalize().toString(),
                 gt == null ? "" : gt.toAbsolutePath().normalize().toString(),
                 Integer.toHexString(files.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList().hashCode()));

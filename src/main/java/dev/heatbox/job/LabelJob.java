@@ -35,6 +35,8 @@ public final class LabelJob {
         public int topK = 1;
         public double minScore = 0;
         public int batch = 16;
+        /** Boxes of a category overlapping a better one by IoU above this are dropped; negative: no suppression. */
+        public double nms = -1;
         /** Receives each labelled image's map (that of its first class with a category, else its top class), or null. */
         public MapSink maps;
     }

@@ -5,6 +5,7 @@ import dev.heatbox.explain.Explanation;
 import dev.heatbox.explain.TargetRule;
 import dev.heatbox.export.LabeledImage;
 import dev.heatbox.localize.BoxExtractor;
+import dev.heatbox.localize.Nms;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Cv;
@@ -100,6 +101,11 @@ public final class LabelStep {
                             c.box().toCocoScaled(e.width(), e.height(), orig.cols(), orig.rows()), score,
                             engine.method().name()));
                 }
+            }
+            if (opt.nms >= 0) {
+                List<LabeledImage.Detection> kept = Nms.suppress(li.detections(), opt.nms);
+                li.detections().clear();
+                li.detections().addAll(kept);
             }
             if (opt.maps != null) {
                 opt.maps.accept(li, shown != null ? shown : perRank.get(0).get(i));

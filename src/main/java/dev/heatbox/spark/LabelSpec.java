@@ -16,7 +16,7 @@ import java.util.Map;
  * mapping the driver decided, and the output folder (for the heatmaps and the part files).
  */
 public record LabelSpec(String model, String layer, String method, String norm, double threshold, boolean allBoxes, int topK,
-                        double minScore, int batch, String out, boolean maps, String settings,
+                        double minScore, double nms, int batch, String out, boolean maps, String settings,
                         LinkedHashMap<String, Long> categoryIds, LinkedHashMap<Integer, String> categoryOfClass)
         implements Serializable {
 
@@ -28,6 +28,7 @@ public record LabelSpec(String model, String layer, String method, String norm, 
         o.topK = topK;
         o.minScore = minScore;
         o.batch = batch;
+        o.nms = nms;
         if (maps) {
             Path dir = Path.of(out);
             o.maps = (image, e) -> ReviewMaps.write(dir, image, e);
