@@ -49,7 +49,7 @@ public final class ExplainCommand implements Callable<Integer> {
     EngineOption engine = new EngineOption();
 
     @Mixin
-    NormalizationOption norm = new NormalizationOption();
+    MapOptions mapOptions = new MapOptions();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -200,7 +200,7 @@ public final class ExplainCommand implements Callable<Integer> {
         mo.slicSize = slicSize;
         mo.slicRuler = slicRuler;
         Method meth = Methods.create(methodName, mo, m.input().width);
-        ExplainEngine engine = new ExplainEngine(m, meth, norm.normalization(spec));
+        ExplainEngine engine = new ExplainEngine(m, meth, mapOptions.normalization(spec), mapOptions.flip(spec));
         List<Map<String, Object>> index = new ArrayList<>();
         long t0 = System.nanoTime();
         int explained = 0;

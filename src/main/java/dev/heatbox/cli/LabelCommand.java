@@ -43,7 +43,7 @@ public final class LabelCommand implements Callable<Integer> {
     Path model;
 
     @Mixin
-    NormalizationOption norm = new NormalizationOption();
+    MapOptions mapOptions = new MapOptions();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -126,7 +126,8 @@ public final class LabelCommand implements Callable<Integer> {
                         + " yolo, labelstudio, " + String.join(", ", ToolLayouts.FORMATS) + ")");
             }
         }
-        norm.normalization(spec); // a bad --norm is a usage error before any work
+        mapOptions.normalization(spec); // a bad --norm or --tta is a usage error before any work
+        mapOptions.flip(spec);
         if (nms > 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--nms is an IoU in [0, 1]");
         }
@@ -153,7 +154,7 @@ public final class LabelCommand implements Callable<Integer> {
             LabelJob.Result r;
             try (dev.heatbox.job.Journal journal = done.isEmpty() ? dev.heatbox.job.Journal.start(journalFile, settings)
                     : dev.heatbox.job.Journal.reopen(journalFile)) {
-                r = new LabelJob(m, new ExplainEngine(m, Methods.create(method, batch), norm.normalization(spec)), o, System.err)
+                r = new LabelJob(m, new ExplainEngine(m, Methods.create(method, batch), mapOptions.normalization(spec), mapOptions.flip(spec)), o, System.err)
                         .run(files, map, truth, ReviewPage.MAX_ITEMS, done, journal);
             }
             LabelOutput.write(out, r, formats, lsImageRoot, m.input().height, m.input().width, System.err);
@@ -176,7 +177,7 @@ public final class LabelCommand implements Callable<Integer> {
 
     /** Everything that changes the output; a journal from other settings cannot be resumed. */
     private String settings(List<Path> files) {
-        return String.join("|", model.toAbsolutePath().normalize().toString(), method, norm.norm, String.valueOf(layer),
+        return String.join("|", model.toAbsolutePath().normalize().toString(), method, mapOptions.norm, mapOptions.tta, String.valueOf(layer),
                 String.valueOf(threshold), boxes, target, String.valueOf(minScore), String.valueOf(nms),
                 classes == null ? "" : classes.toAbsolutePath().normalize().toString(),
                 gt == null ? "" : gt.toAbsolutePath().normalize().toString(),

@@ -23,12 +23,14 @@ public final class ExplainEngine {
     private final SplitModel model;
     private final Method method;
     private final Normalization normalization;
+    private final boolean flip;
 
     public ExplainEngine(SplitModel model, Method method) {
-        this(model, method, Normalization.MIN_MAX);
+        this(model, method, Normalization.MIN_MAX, false);
     }
 
-    public ExplainEngine(SplitModel model, Method method, Normalization normalization) {
+    /** @param flip test-time augmentation: average with the mirrored image's map, mirrored back (same target) */
+    public ExplainEngine(SplitModel model, Method method, Normalization normalization, boolean flip) {
         if (!model.hasGradients() && !method.blackBox()) {
             throw new BadInputException("method '" + method.name() + "' needs gradients or layer activations, which the "
                     + model.spec().format + " model " + model.spec().name + " does not give; use occlusion, rise or lime,"
@@ -37,6 +39,7 @@ public final class ExplainEngine {
         this.model = model;
         this.method = method;
         this.normalization = normalization;
+        this.flip = flip;
     }
 
     public Method method() {
@@ -98,10 +101,20 @@ public final class ExplainEngine {
     public List<Explanation> explain(List<float[]> inputs, TargetRule rule) {
         InputSpec in = model.input();
         LayerMaps lm = layerMaps(inputs, rule);
+        LayerMaps mirrored = flip ? layerMaps(Heatmaps.mirrorInputs(inputs, in.channels(), in.height, in.width),
+                TargetRule.fixed(lm.targets(), model.labels())) : null;
         int[] top1 = TargetRule.rank(0, model.labels()).choose(lm.probs(), inputs.size(), lm.classes());
         List<Explanation> out = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
-            float[] up = normalization.apply(Heatmaps.resize(lm.maps()[i], lm.height(), lm.width(), in.height, in.width));
+            float[] up = Heatmaps.resize(lm.maps()[i], lm.height(), lm.width(), in.height, in.width);
+            if (mirrored != null) {
+                float[] back = Heatmaps.mirror(Heatmaps.resize(mirrored.maps()[i], mirrored.height(), mirrored.width(),
+                        in.height, in.width), 1, in.height, in.width);
+                for (int j = 0; j < up.length; j++) {
+                    up[j] = (up[j] + back[j]) / 2;
+                }
+            }
+            up = normalization.apply(up);
             int c = lm.classes();
             out.add(new Explanation(up, in.height, in.width, lm.targets()[i], lm.probs()[i * c + lm.targets()[i]],
                     top1[i], lm.probs()[i * c + top1[i]]));

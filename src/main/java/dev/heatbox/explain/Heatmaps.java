@@ -1,12 +1,14 @@
 package dev.heatbox.explain;
 
 import dev.heatbox.util.Cv;
+import java.util.ArrayList;
+import java.util.List;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
-/** Post-processing shared by every method: bilinear upsampling and min-max normalization. */
+/** Post-processing shared by every method: bilinear upsampling, min-max normalization, mirroring for TTA. */
 public final class Heatmaps {
     private Heatmaps() {}
 
@@ -41,5 +43,25 @@ public final class Heatmaps {
             m[i] = range > 0 ? (m[i] - min) / range : 0f;
         }
         return m;
+    }
+
+    /** The image mirrored left-right: each of {@code channels} planes of h×w, columns reversed. */
+    public static float[] mirror(float[] chw, int channels, int h, int w) {
+        float[] out = new float[chw.length];
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < h; y++) {
+                int row = (c * h + y) * w;
+                for (int x = 0; x < w; x++) {
+                    out[row + x] = chw[row + w - 1 - x];
+                }
+            }
+        }
+        return out;
+    }
+
+    public static List<float[]> mirrorInputs(List<float[]> inputs, int channels, int h, int w) {
+        List<float[]> out = new ArrayList<>(inputs.size());
+        inputs.forEach(x -> out.add(mirror(x, channels, h, w)));
+        return out;
     }
 }

@@ -29,13 +29,14 @@ final class ExecutorModel {
     }
 
     static ExecutorModel get(LabelSpec spec) {
-        return get(spec.model(), spec.layer(), spec.method(), spec.batch(), spec.norm());
+        return get(spec.model(), spec.layer(), spec.method(), spec.batch(), spec.norm(), spec.tta());
     }
 
-    static ExecutorModel get(String model, String layer, String method, int batch, String norm) {
-        return LOADED.computeIfAbsent(String.join("|", model, String.valueOf(layer), method, String.valueOf(batch), norm), k -> {
+    static ExecutorModel get(String model, String layer, String method, int batch, String norm, String tta) {
+        return LOADED.computeIfAbsent(String.join("|", model, String.valueOf(layer), method, String.valueOf(batch), norm, tta), k -> {
             SplitModel m = Models.load(Path.of(model), layer, null);
-            return new ExecutorModel(m, new ExplainEngine(m, Methods.create(method, batch), Normalization.parse(norm)));
+            return new ExecutorModel(m, new ExplainEngine(m, Methods.create(method, batch), Normalization.parse(norm),
+                    "flip".equals(tta)));
         });
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * (every executor loads it itself; a model is never serialized), the label options, the category
  * mapping the driver decided, and the output folder (for the heatmaps and the part files).
  */
-public record LabelSpec(String model, String layer, String method, String norm, double threshold, boolean allBoxes, int topK,
+public record LabelSpec(String model, String layer, String method, String norm, String tta, double threshold, boolean allBoxes, int topK,
                         double minScore, double nms, int batch, String out, boolean maps, String settings,
                         LinkedHashMap<String, Long> categoryIds, LinkedHashMap<Integer, String> categoryOfClass)
         implements Serializable {
