@@ -16,6 +16,7 @@ import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.report.ReviewPage;
 import dev.heatbox.review.ReviewMaps;
+import dev.heatbox.tune.Recipe;
 import dev.heatbox.util.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,6 +54,10 @@ public final class LabelCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, description = "output folder")
     Path out;
+
+    @Option(names = "--recipe", description = {"recipe.json from heatbox tune: its method, layer, norm, tta, threshold and box",
+        "rule, unless given here as options"})
+    Path recipe;
 
     @Option(names = "--method", defaultValue = "gradcam", description = "explanation method (default ${DEFAULT-VALUE})")
     String method;
@@ -126,6 +131,9 @@ public final class LabelCommand implements Callable<Integer> {
                         + " yolo, labelstudio, " + String.join(", ", ToolLayouts.FORMATS) + ")");
             }
         }
+        if (recipe != null) {
+            applyRecipe(Recipe.read(recipe));
+        }
         mapOptions.normalization(spec); // a bad --norm or --tta is a usage error before any work
         mapOptions.flip(spec);
         if (nms > 1) {
@@ -161,6 +169,29 @@ public final class LabelCommand implements Callable<Integer> {
             Files.deleteIfExists(journalFile); // every output is in place
             LabelOutput.summary(System.out, out, r, (System.nanoTime() - t0) / 1e9);
             return r.skipped().isEmpty() ? 0 : Skipped.EXIT;
+        }
+    }
+
+    /** The recipe's choices where the command line made none. */
+    private void applyRecipe(Recipe r) {
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (!given.hasMatchedOption("--method")) {
+            method = r.method();
+        }
+        if (!given.hasMatchedOption("--layer")) {
+            layer = r.layer();
+        }
+        if (!given.hasMatchedOption("--norm")) {
+            mapOptions.norm = r.norm();
+        }
+        if (!given.hasMatchedOption("--tta")) {
+            mapOptions.tta = r.tta();
+        }
+        if (!given.hasMatchedOption("--threshold")) {
+            threshold = r.threshold();
+        }
+        if (r.boxes() != null && !given.hasMatchedOption("--boxes")) {
+            boxes = r.boxes();
         }
     }
 

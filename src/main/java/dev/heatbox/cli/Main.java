@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
             "",
             "Exit codes: 0 success, 2 usage error, 3 bad input (one line names the file and the problem),",
             "4 finished but some inputs were skipped, 1 anything else."},
-        subcommands = {DemoCommand.class, SynthCommand.class, TrainCommand.class, EvalCommand.class, ExplainCommand.class, LabelCommand.class, ExportCommand.class, ReviewCommand.class, AuditCommand.class, FaithCommand.class, LayersCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, SynthCommand.class, TrainCommand.class, EvalCommand.class, ExplainCommand.class, LabelCommand.class, ExportCommand.class, ReviewCommand.class, TuneCommand.class, AuditCommand.class, FaithCommand.class, LayersCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int BAD_INPUT = 3;
     public static final int SKIPPED = Skipped.EXIT;

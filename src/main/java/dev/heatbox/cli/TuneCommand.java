@@ -1,0 +1,105 @@
+package dev.heatbox.cli;
+
+import dev.heatbox.data.DatasetFolder;
+import dev.heatbox.model.Models;
+import dev.heatbox.model.SplitModel;
+import dev.heatbox.tune.Recipe;
+import dev.heatbox.tune.RecipeSearch;
+import dev.heatbox.util.AtomicFiles;
+import dev.heatbox.util.Json;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "tune", mixinStandardHelpOptions = true,
+        description = {"Pick how to make boxes from a model on a few labelled images: tries every method x layer x",
+            "normalization x test-time augmentation, GT-known (each image explained for its first labelled category),",
+            "and writes OUT/tune.md (MaxBoxAccV2, GT-known Loc@0.5 at the best threshold, seconds per image, cost",
+            "against the first row), OUT/tune.json and OUT/recipe.json (the best MaxBoxAccV2 costing at most",
+            "--max-cost times the first row), which `heatbox label --recipe` takes. Figures are on the tuning images:",
+            "check a recipe on images it was not tuned on."})
+public final class TuneCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "model folder")
+    Path model;
+
+    @Option(names = "--data", required = true, description = "dataset folder: images/ + instances.json (COCO boxes)")
+    Path data;
+
+    @Option(names = "--out", required = true, description = "output folder")
+    Path out;
+
+    @Option(names = "--classes", description = "MAP.json: dataset category -> model classes (default: equal names)")
+    Path classes;
+
+    @Option(names = "--methods", split = ",", defaultValue = "gradcam,gradcam++,xgradcam,layercam",
+            description = "methods to try, the first as the baseline (default ${DEFAULT-VALUE})")
+    List<String> methods;
+
+    @Option(names = "--layers", split = ",", defaultValue = "default",
+            description = "layers to try: names, `default` (the model's), or `all` (every explainable layer) (default ${DEFAULT-VALUE})")
+    List<String> layers;
+
+    @Option(names = "--norms", split = ",", defaultValue = "minmax,ivr:0.4,ivr:0.6", description = "normalizations (default ${DEFAULT-VALUE})")
+    List<String> norms;
+
+    @Option(names = "--tta", split = ",", defaultValue = "none,flip", description = "augmentations (default ${DEFAULT-VALUE})")
+    List<String> ttas;
+
+    @Option(names = "--max-cost", defaultValue = "3", description = "the recipe costs at most this many times the first row (default ${DEFAULT-VALUE})")
+    double maxCost;
+
+    @Option(names = "--batch", defaultValue = "16", description = "images per batch (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Override
+    public Integer call() {
+        for (String t : ttas) {
+            if (!t.equals("none") && !t.equals("flip")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--tta: none or flip");
+            }
+        }
+        LabelCommand.checkWritable(out);
+        DatasetFolder.Loaded d = DatasetFolder.read(data);
+        List<String> tried = layers;
+        if (layers.contains("all")) {
+            tried = new ArrayList<>();
+            try (SplitModel m = Models.load(model, null, null)) {
+                for (SplitModel.Layer l : m.layers()) {
+                    tried.add(l.name());
+                }
+            }
+        }
+        List<RecipeSearch.Row> rows = new RecipeSearch(model, d, classes, batch, System.out).run(methods, tried, norms, ttas);
+        Recipe pick = RecipeSearch.pick(rows, maxCost);
+        pick.write(out.resolve("recipe.json"));
+        Json.write(out.resolve("tune.json"), rows);
+        AtomicFiles.writeString(out.resolve("tune.md"), table(rows, pick));
+        System.out.printf(Locale.ROOT, "recipe: %s at %s, %s, tta %s, threshold %.2f: MaxBoxAccV2 %.3f, GT-known Loc %.3f, %.1fx"
+                        + " the first row's time -> %s%n", pick.method(), pick.layer(), pick.norm(), pick.tta(), pick.threshold(),
+                pick.maxBoxAccV2(), pick.gtKnownLoc(), pick.costVsGradCam(), out.resolve("recipe.json"));
+        return 0;
+    }
+
+    private static String table(List<RecipeSearch.Row> rows, Recipe pick) {
+        double base = rows.get(0).secondsPerImage();
+        StringBuilder s = new StringBuilder("| method | layer | norm | tta | τ | MaxBoxAccV2 | GT-known Loc@0.5 | s/image | cost |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
+        List<RecipeSearch.Row> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparingDouble(RecipeSearch.Row::maxBoxAccV2).reversed());
+        for (RecipeSearch.Row r : sorted) {
+            Recipe x = r.recipe();
+            boolean chosen = x.method().equals(pick.method()) && x.layer().equals(pick.layer()) && x.norm().equals(pick.norm())
+                    && x.tta().equals(pick.tta());
+            s.append(String.format(Locale.ROOT, "| %s%s | %s | %s | %s | %.2f | %.3f | %.3f | %.3f | %.1fx |%n", x.method(),
+                    chosen ? " (recipe)" : "", x.layer(), x.norm(), x.tta(), x.threshold(), r.maxBoxAccV2(), r.gtKnownLoc(),
+                    r.secondsPerImage(), r.secondsPerImage() / base));
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.heatbox.tune;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.heatbox.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RecipeTest {
+    static RecipeSearch.Row row(String method, double v2, double loc, double secs) {
+        return new RecipeSearch.Row(new Recipe(method, "l", "minmax", "none", 0.3, "largest", v2, loc, secs, null, "t"), v2, loc, secs);
+    }
+
+    @Test
+    void pickTakesTheBestThatCostsLittleEnough() {
+        RecipeSearch.Row base = row("gradcam", 0.30, 0.30, 1.0);
+        RecipeSearch.Row better = row("layercam", 0.40, 0.30, 2.0);
+        RecipeSearch.Row bestButCostly = row("scorecam", 0.50, 0.50, 10.0);
+        Recipe r = RecipeSearch.pick(List.of(base, better, bestButCostly), 3);
+        assertEquals("layercam", r.method());
+        assertEquals(2.0, r.costVsGradCam(), 1e-12);
+        assertEquals("scorecam", RecipeSearch.pick(List.of(base, better, bestButCostly), 20).method());
+        RecipeSearch.Row tieSlower = row("xgradcam", 0.40, 0.30, 2.5);
+        assertEquals("layercam", RecipeSearch.pick(List.of(base, tieSlower, better), 3).method(), "a tie goes to the faster");
+        RecipeSearch.Row tieBetterLoc = row("gradcam++", 0.40, 0.35, 2.5);
+        assertEquals("gradcam++", RecipeSearch.pick(List.of(base, better, tieBetterLoc), 3).method(), "then to GT-known Loc");
+    }
+
+    @Test
+    void aRecipeRoundTrips(@TempDir Path tmp) {
+        Recipe r = new Recipe("layercam", "l51", "ivr:0.4", "flip", 0.45, "largest", 0.4, 0.41, 0.2, 1.5, "coco-sample (24 images)");
+        r.write(tmp.resolve("recipe.json"));
+        assertEquals(r, Recipe.read(tmp.resolve("recipe.json")));
+    }
+
+    static int heatbox(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(new StringWriter()));
+        cl.setOut(new PrintWriter(new StringWriter()));
+        return cl.execute(args);
+    }
+
+    @Test
+    void labelTakesTheRecipesChoicesUnlessGivenOtherwise(@TempDir Path tmp) throws Exception {
+        Path images = tmp.resolve("images");
+        Files.createDirectories(images);
+        for (String n : new String[] {"val2017_000000519208.jpg", "train2017_000000252639.jpg", "train2017_000000425988.jpg"}) {
+            Files.copy(Path.of("datasets/coco-sample/images").resolve(n), images.resolve(n));
+        }
+        String model = "models/mobilenet_v1_0.25_128";
+        new Recipe("layercam", null, "ivr:0.4", "flip", 0.45, "largest", null, null, null, null, null).write(tmp.resolve("r.json"));
+        String[] common = {"label", "--model", model, "--images", images.toString(), "--format", "coco", "--no-maps"};
+        assertEquals(0, heatbox(concat(common, "--out", tmp.resolve("explicit").toString(), "--method", "layercam",
+                "--norm", "ivr:0.4", "--tta", "flip", "--threshold", "0.45")));
+        assertEquals(0, heatbox(concat(common, "--out", tmp.resolve("recipe").toString(), "--recipe", tmp.resolve("r.json").toString())));
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("explicit/coco/results.json")),
+                Files.readAllBytes(tmp.resolve("recipe/coco/results.json")));
+        // an option on the command line wins over the recipe
+        assertEquals(0, heatbox(concat(common, "--out", tmp.resolve("override").toString(), "--recipe", tmp.resolve("r.json").toString(),
+                "--threshold", "0.9")));
+        assertNotEquals(Files.readString(tmp.resolve("recipe/coco/results.json")), Files.readString(tmp.resolve("override/coco/results.json")));
+    }
+
+    @Test
+    void tuneWritesItsTableAndPicksItsBestRow(@TempDir Path tmp) throws Exception {
+        assertEquals(0, heatbox("tune", "--model", "models/mobilenet_v2_1.0_224_torchscript", "--data", "datasets/coco-sample",
+                "--classes", "datasets/coco2imagenet.json", "--out", tmp.toString(), "--methods", "gradcam,layercam",
+                "--norms", "minmax", "--tta", "none", "--max-cost", "100"));
+        com.fasterxml.jackson.databind.JsonNode rows = dev.heatbox.util.Json.readTree(tmp.resolve("tune.json"));
+        assertEquals(2, rows.size());
+        double best = Math.max(rows.get(0).get("maxBoxAccV2").asDouble(), rows.get(1).get("maxBoxAccV2").asDouble());
+        Recipe r = Recipe.read(tmp.resolve("recipe.json"));
+        assertEquals(best, r.maxBoxAccV2(), 1e-12);
+        assertEquals(0.375, rows.get(0).get("maxBoxAccV2").asDouble(), 1e-9,
+                "plain Grad-CAM: heatbox eval's MaxBoxAccV2 on the 24 photos with an ImageNet class");
+        assertEquals(true, Files.readString(tmp.resolve("tune.md")).contains("(recipe)"));
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = new String[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
