@@ -70,8 +70,11 @@ public final class TuneCommand implements Callable<Integer> {
         if (layers.contains("all")) {
             tried = new ArrayList<>();
             try (SplitModel m = Models.load(model, null, null)) {
+                tried.add(m.layer()); // the model's own layer first: the baseline the costs are measured against
                 for (SplitModel.Layer l : m.layers()) {
-                    tried.add(l.name());
+                    if (!l.name().equals(m.layer())) {
+                        tried.add(l.name());
+                    }
                 }
             }
         }
