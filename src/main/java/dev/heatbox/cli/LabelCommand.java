@@ -78,6 +78,10 @@ public final class LabelCommand implements Callable<Integer> {
         "box of its category by more than this IoU (e.g. 0.5 with --boxes all; default: keep all)"})
     double nms;
 
+    @Option(names = "--refine", defaultValue = "none", paramLabel = "none|grabcut", description = {"tighten each box to the",
+        "object's edges with OpenCV's GrabCut seeded from the map (default ${DEFAULT-VALUE})"})
+    String refine;
+
     @Option(names = "--min-score", defaultValue = "0", description = "drop boxes scoring below this (default ${DEFAULT-VALUE})")
     double minScore;
 
@@ -136,6 +140,9 @@ public final class LabelCommand implements Callable<Integer> {
         }
         mapOptions.normalization(spec); // a bad --norm or --tta is a usage error before any work
         mapOptions.flip(spec);
+        if (!refine.equals("none") && !refine.equals("grabcut")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--refine: none or grabcut");
+        }
         if (nms > 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--nms is an IoU in [0, 1]");
         }
@@ -193,6 +200,9 @@ public final class LabelCommand implements Callable<Integer> {
         if (r.boxes() != null && !given.hasMatchedOption("--boxes")) {
             boxes = r.boxes();
         }
+        if (r.refine() != null && !given.hasMatchedOption("--refine")) {
+            refine = r.refine();
+        }
     }
 
     private LabelJob.Options options() {
@@ -203,13 +213,14 @@ public final class LabelCommand implements Callable<Integer> {
         o.minScore = minScore;
         o.batch = batch;
         o.nms = nms;
+        o.grabCut = refine.equals("grabcut");
         return o;
     }
 
     /** Everything that changes the output; a journal from other settings cannot be resumed. */
     private String settings(List<Path> files) {
         return String.join("|", model.toAbsolutePath().normalize().toString(), method, mapOptions.norm, mapOptions.tta, String.valueOf(layer),
-                String.valueOf(threshold), boxes, target, String.valueOf(minScore), String.valueOf(nms),
+                String.valueOf(threshold), boxes, target, String.valueOf(minScore), String.valueOf(nms), refine,
                 classes == null ? "" : classes.toAbsolutePath().normalize().toString(),
                 gt == null ? "" : gt.toAbsolutePath().normalize().toString(),
                 Integer.toHexString(files.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList().hashCode()));

@@ -37,6 +37,8 @@ public final class LabelJob {
         public int batch = 16;
         /** Boxes of a category overlapping a better one by IoU above this are dropped; negative: no suppression. */
         public double nms = -1;
+        /** Tighten each box with GrabCut seeded from the map ({@link dev.heatbox.localize.GrabCutRefine}). */
+        public boolean grabCut;
         /** Receives each labelled image's map (that of its first class with a category, else its top class), or null. */
         public MapSink maps;
     }

@@ -4,7 +4,9 @@ import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Explanation;
 import dev.heatbox.explain.TargetRule;
 import dev.heatbox.export.LabeledImage;
+import dev.heatbox.data.PixelBox;
 import dev.heatbox.localize.BoxExtractor;
+import dev.heatbox.localize.GrabCutRefine;
 import dev.heatbox.localize.Nms;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.util.BadInputException;
@@ -93,12 +95,13 @@ public final class LabelStep {
                     shown = e;
                 }
                 for (BoxExtractor.Component c : extractor.extract(e.map(), e.height(), e.width())) {
-                    double score = e.targetProbability() * LocalizeJob.meanInside(e.map(), e.width(), c.box());
+                    PixelBox box = opt.grabCut ? GrabCutRefine.refine(orig, e.map(), e.height(), e.width(), c.box()) : c.box();
+                    double score = e.targetProbability() * LocalizeJob.meanInside(e.map(), e.width(), box);
                     if (score < opt.minScore) {
                         continue;
                     }
                     li.detections().add(new LabeledImage.Detection(plan.categoryIds().get(cat), cat,
-                            c.box().toCocoScaled(e.width(), e.height(), orig.cols(), orig.rows()), score,
+                            box.toCocoScaled(e.width(), e.height(), orig.cols(), orig.rows()), score,
                             engine.method().name()));
                 }
             }

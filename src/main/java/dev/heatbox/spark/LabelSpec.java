@@ -16,7 +16,7 @@ import java.util.Map;
  * mapping the driver decided, and the output folder (for the heatmaps and the part files).
  */
 public record LabelSpec(String model, String layer, String method, String norm, String tta, double threshold, boolean allBoxes, int topK,
-                        double minScore, double nms, int batch, String out, boolean maps, String settings,
+                        double minScore, double nms, boolean grabCut, int batch, String out, boolean maps, String settings,
                         LinkedHashMap<String, Long> categoryIds, LinkedHashMap<Integer, String> categoryOfClass)
         implements Serializable {
 
@@ -29,6 +29,7 @@ public record LabelSpec(String model, String layer, String method, String norm, 
         o.minScore = minScore;
         o.batch = batch;
         o.nms = nms;
+        o.grabCut = grabCut;
         if (maps) {
             Path dir = Path.of(out);
             o.maps = (image, e) -> ReviewMaps.write(dir, image, e);

@@ -149,7 +149,7 @@ public final class SparkLabelJob {
     public static LabelSpec spec(Path model, String layer, String method, String norm, String tta, LabelJob.Options o, Path out, boolean maps,
                                  String settings, LabelPlan plan) {
         return new LabelSpec(model.toString(), layer, method, norm, tta, o.threshold, o.boxes == BoxExtractor.Mode.ALL,
-                o.topK, o.minScore, o.nms, o.batch, out.toAbsolutePath().toString(), maps, settings, new LinkedHashMap<>(plan.categoryIds()),
+                o.topK, o.minScore, o.nms, o.grabCut, o.batch, out.toAbsolutePath().toString(), maps, settings, new LinkedHashMap<>(plan.categoryIds()),
                 plan.categoryOfClass() == null ? null : new LinkedHashMap<>(plan.categoryOfClass()));
     }
 

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * of the map's max; largest component). The measured figures say what it scored where it was tuned.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Recipe(String method, String layer, String norm, String tta, double threshold, String boxes,
+public record Recipe(String method, String layer, String norm, String tta, double threshold, String boxes, String refine,
                      Double maxBoxAccV2, Double gtKnownLoc, Double secondsPerImage, Double costVsGradCam, String tunedOn) {
 
     public void write(Path file) {

@@ -144,7 +144,7 @@ public final class RecipeSearch {
             }
         }
         double tau = v1.taus()[best];
-        Recipe r = new Recipe(method, m.layer(), norm, tta, tau, "largest", v2.mean(), curve[best], secs, null,
+        Recipe r = new Recipe(method, m.layer(), norm, tta, tau, "largest", null, v2.mean(), curve[best], secs, null,
                 data.dir().getFileName() + " (" + ex.tensors().size() + " images)");
         return new Row(r, v2.mean(), curve[best], secs);
     }
@@ -160,7 +160,7 @@ public final class RecipeSearch {
                         .thenComparing(r -> -r.secondsPerImage()))
                 .orElse(rows.get(0));
         Recipe r = best.recipe();
-        return new Recipe(r.method(), r.layer(), r.norm(), r.tta(), r.threshold(), r.boxes(), r.maxBoxAccV2(), r.gtKnownLoc(),
+        return new Recipe(r.method(), r.layer(), r.norm(), r.tta(), r.threshold(), r.boxes(), r.refine(), r.maxBoxAccV2(), r.gtKnownLoc(),
                 r.secondsPerImage(), best.secondsPerImage() / base, r.tunedOn());
     }
 }
