@@ -36,15 +36,18 @@ final class DevTools implements AutoCloseable {
     /** Uncaught script errors on the page (after {@code Runtime.enable}). */
     final List<String> pageErrors = new CopyOnWriteArrayList<>();
 
-    private DevTools(Process browser, WebSocket socket) {
+    private final Path profile;
+
+    private DevTools(Process browser, WebSocket socket, Path profile) {
         this.browser = browser;
         this.socket = socket;
+        this.profile = profile;
     }
 
-    /** Starts Chromium (its own profile under {@code dir}) and attaches to its first page. */
+    /** Starts Chromium (a fresh profile in a temp folder, its log in {@code dir}) and attaches to its first page. */
     static DevTools start(Path dir, int width, int height) throws Exception {
-        Path profile = dir.resolve("chromium-profile");
-        Files.createDirectories(profile);
+        // the profile lives outside the test's folder: a late write by a closing browser must not fail the test
+        Path profile = Files.createTempDirectory("heatbox-chromium-");
         Process p = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
                 "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--user-data-dir=" + profile,
@@ -90,7 +93,7 @@ final class DevTools implements AutoCloseable {
                         return null;
                     }
                 }).get(30, TimeUnit.SECONDS);
-        self[0] = new DevTools(p, socket);
+        self[0] = new DevTools(p, socket, profile);
         return self[0];
     }
 
@@ -186,17 +189,39 @@ final class DevTools implements AutoCloseable {
         return java.util.Base64.getDecoder().decode(call("Page.captureScreenshot", Map.of("format", "png")).path("data").asText());
     }
 
+    /**
+     * Closes the browser and every process it started (renderers, the crash handler), and waits for
+     * them: one left running would still be writing into the profile folder while JUnit deletes it.
+     */
     @Override
     public void close() {
-        socket.abort();
-        browser.destroy();
         try {
-            if (!browser.waitFor(10, TimeUnit.SECONDS)) {
-                browser.destroyForcibly();
-            }
+            call("Browser.close", Map.of());
+        } catch (Exception e) {
+            // already gone, or not answering: the kill below does it
+        }
+        socket.abort();
+        List<ProcessHandle> all = new java.util.ArrayList<>(browser.descendants().toList());
+        all.add(browser.toHandle());
+        try {
+            browser.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
-            browser.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        for (ProcessHandle p : all) {
+            p.destroyForcibly();
+            p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> p).join();
+        }
+        deleteQuietly(profile);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            // a temp folder outside the test's own: left for the system to clean
         }
     }
 }
