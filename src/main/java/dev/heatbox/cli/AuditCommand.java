@@ -5,6 +5,7 @@ import dev.heatbox.data.DatasetFolder;
 import dev.heatbox.data.PixelBox;
 import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Explanation;
+import dev.heatbox.explain.GroundTruthTargets;
 import dev.heatbox.explain.Methods;
 import dev.heatbox.job.Skipped;
 import dev.heatbox.localize.BoxExtractor;
@@ -65,7 +66,8 @@ public final class AuditCommand implements Callable<Integer> {
         Cv.load();
         LabelCommand.checkWritable(out);
         try (SplitModel m = Models.load(model, layer, null)) {
-            Map<String, List<Integer>> classesOf = categoryClasses(d, m);
+            Map<String, List<Integer>> classesOf = GroundTruthTargets.classesOf(
+                    classes == null ? null : ClassMap.read(classes, m.labels()), m.labels());
             ExplainEngine engine = new ExplainEngine(m, Methods.create(method, batch));
             BoxExtractor camRule = new BoxExtractor(0.2, BoxExtractor.Mode.LARGEST);
             EvidenceAudit audit = new EvidenceAudit();
@@ -110,13 +112,7 @@ public final class AuditCommand implements Callable<Integer> {
                 List<Explanation> ex = engine.explain(inputs, (p, n, c) -> {
                     int[] t = new int[n];
                     for (int i = 0; i < n; i++) {
-                        int best = -1;
-                        for (int k : classesOf.get(cats.get(i))) {
-                            if (best < 0 || p[i * c + k] > p[i * c + best]) {
-                                best = k;
-                            }
-                        }
-                        t[i] = best;
+                        t[i] = GroundTruthTargets.best(p, i, c, classesOf.get(cats.get(i)));
                     }
                     return t;
                 });
@@ -147,23 +143,6 @@ public final class AuditCommand implements Callable<Integer> {
             write(audit, examples, unmapped, (double) top1Right / audited);
             return skipped.finish(out, System.out);
         }
-    }
-
-    /** Model classes standing for each dataset category: by --classes, else by equal label name. */
-    private Map<String, List<Integer>> categoryClasses(DatasetFolder.Loaded d, SplitModel m) {
-        Map<String, List<Integer>> out = new HashMap<>();
-        if (classes != null) {
-            ClassMap map = ClassMap.read(classes, m.labels());
-            map.categoryOfClass().forEach((k, v) -> out.computeIfAbsent(v, x -> new ArrayList<>()).add(k));
-        } else {
-            for (String name : d.categoryNames().values()) {
-                int idx = m.labels().indexOf(name);
-                if (idx >= 0) {
-                    out.put(name, List.of(idx));
-                }
-            }
-        }
-        return out;
     }
 
     private void write(EvidenceAudit audit, Map<String, List<AuditPage.Example>> examples, int unmapped, double top1) {

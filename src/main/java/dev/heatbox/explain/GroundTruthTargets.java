@@ -25,14 +25,7 @@ public final class GroundTruthTargets {
 
     /** @param classes a --classes map, or null: a category is the model class with the same label */
     public GroundTruthTargets(Coco.Dataset gt, ClassMap classes, List<String> labels) {
-        Map<String, List<Integer>> classesOf = new HashMap<>();
-        if (classes != null) {
-            classes.categoryOfClass().forEach((k, v) -> classesOf.computeIfAbsent(v, x -> new ArrayList<>()).add(k));
-        } else {
-            for (int i = 0; i < labels.size(); i++) {
-                classesOf.computeIfAbsent(labels.get(i), x -> new ArrayList<>()).add(i);
-            }
-        }
+        Map<String, List<Integer>> classesOf = classesOf(classes, labels);
         Map<Long, String> names = Coco.categoryNames(gt);
         Map<Long, List<Long>> catsOf = new LinkedHashMap<>();
         for (Coco.Annotation a : gt.annotations) {
@@ -55,6 +48,30 @@ public final class GroundTruthTargets {
         }
     }
 
+    /** Category name → the model classes that stand for it: by a --classes map, else the classes with that label. */
+    public static Map<String, List<Integer>> classesOf(ClassMap classes, List<String> labels) {
+        Map<String, List<Integer>> out = new HashMap<>();
+        if (classes != null) {
+            classes.categoryOfClass().forEach((k, v) -> out.computeIfAbsent(v, x -> new ArrayList<>()).add(k));
+        } else {
+            for (int i = 0; i < labels.size(); i++) {
+                out.computeIfAbsent(labels.get(i), x -> new ArrayList<>()).add(i);
+            }
+        }
+        return out;
+    }
+
+    /** Of {@code candidates}, the class scoring highest for image {@code i} of {@code p} [n × classes]; −1 if none is a class. */
+    public static int best(float[] p, int i, int classes, List<Integer> candidates) {
+        int best = -1;
+        for (int c : candidates) {
+            if (c < classes && (best < 0 || p[i * classes + c] > p[i * classes + best])) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
     /** The image's labelled categories that a model class stands for; null when the ground truth has no such image. */
     public List<Target> of(Path image) {
         return byFile.get(image.getFileName().toString());
@@ -75,12 +92,7 @@ public final class GroundTruthTargets {
             int[] t = top.choose(p, n, classes);
             for (int i = 0; i < n; i++) {
                 if (k < batch.get(i).size()) {
-                    int best = -1;
-                    for (int c : batch.get(i).get(k).classes()) {
-                        if (c < classes && (best < 0 || p[i * classes + c] > p[i * classes + best])) {
-                            best = c;
-                        }
-                    }
+                    int best = best(p, i, classes, batch.get(i).get(k).classes());
                     t[i] = best < 0 ? t[i] : best;
                 }
             }

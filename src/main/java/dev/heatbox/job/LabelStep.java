@@ -39,15 +39,26 @@ public final class LabelStep {
     private final LabelJob.Options opt;
     private final LabelPlan plan;
     private final BoxExtractor extractor;
+    private final Path base;
 
     public LabelStep(SplitModel model, ExplainEngine engine, LabelJob.Options opt, LabelPlan plan) {
+        this(model, engine, opt, plan, null);
+    }
+
+    /**
+     * @param base the folder relative image paths are relative to, or null for this process's own:
+     *             a Spark executor runs in a folder of its own, so it reads from the driver's
+     */
+    public LabelStep(SplitModel model, ExplainEngine engine, LabelJob.Options opt, LabelPlan plan, Path base) {
         this.model = model;
         this.engine = engine;
         this.opt = opt;
         this.plan = plan;
         this.extractor = new BoxExtractor(opt.threshold, opt.boxes);
+        this.base = base;
     }
 
+    /** Decodes a batch; images keep the paths as listed (outputs name them so), read from {@code base}. */
     public Decoded decode(List<Path> chunk) {
         Cv.load();
         List<Path> ok = new ArrayList<>();
@@ -56,12 +67,12 @@ public final class LabelStep {
         List<String> skipped = new ArrayList<>();
         for (Path p : chunk) {
             try {
-                Mat m = Cv.read(p, model.input().grey());
+                Mat m = Cv.read(base == null ? p : base.resolve(p), model.input().grey());
                 originals.add(m);
                 tensors.add(model.input().toTensor(m));
                 ok.add(p);
             } catch (BadInputException e) {
-                skipped.add(e.getMessage());
+                skipped.add(e.naming(p));
             }
         }
         return new Decoded(ok, originals, tensors, skipped);

@@ -39,8 +39,11 @@ public final class ReviewMaps {
         AtomicFiles.writeBytes(file(out, image.imageId()), png.toArray());
     }
 
-    /** The map as 8-bit grey, or null when the run kept none for this image. */
-    public static Mat read(Path out, long imageId) {
+    /** A kept map: values in [0, 1] in steps of 1/255 (overlays quantize maps to these same 8 bits). */
+    public record Stored(float[] map, int height, int width) {}
+
+    /** The image's kept map, or null when the run kept none for it. */
+    public static Stored read(Path out, long imageId) {
         Path f = file(out, imageId);
         if (!Files.isRegularFile(f)) {
             return null;
@@ -48,7 +51,16 @@ public final class ReviewMaps {
         Cv.load();
         try {
             Mat m = Imgcodecs.imdecode(new MatOfByte(Files.readAllBytes(f)), Imgcodecs.IMREAD_GRAYSCALE);
-            return m.empty() ? null : m;
+            if (m.empty()) {
+                return null;
+            }
+            byte[] b = new byte[m.rows() * m.cols()];
+            m.get(0, 0, b);
+            float[] v = new float[b.length];
+            for (int i = 0; i < b.length; i++) {
+                v[i] = (b[i] & 0xff) / 255f;
+            }
+            return new Stored(v, m.rows(), m.cols());
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }

@@ -198,17 +198,11 @@ public final class ReviewServer implements AutoCloseable {
             return null;
         }
         if (heat) {
-            Mat map = ReviewMaps.read(store.out(), id);
+            ReviewMaps.Stored map = ReviewMaps.read(store.out(), id);
             if (map == null) {
                 return null;
             }
-            byte[] b = new byte[map.rows() * map.cols()];
-            map.get(0, 0, b);
-            float[] f = new float[b.length];
-            for (int i = 0; i < b.length; i++) {
-                f[i] = (b[i] & 0xff) / 255f;
-            }
-            img = Overlay.render(img, f, map.rows(), map.cols(), List.of(), List.of(), 1);
+            img = Overlay.render(img, map.map(), map.height(), map.width(), List.of(), List.of(), 1);
         }
         MatOfByte buf = new MatOfByte();
         Imgcodecs.imencode(".jpg", img, buf, new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, 92));

@@ -13,10 +13,11 @@ import java.util.Map;
 /**
  * What every Spark task needs to label its images, small and serializable: where the model is
  * (every executor loads it itself; a model is never serialized), the label options, the category
- * mapping the driver decided, and the output folder (for the heatmaps and the part files).
+ * mapping the driver decided, the output folder (for the heatmaps and the part files) and the
+ * driver's working folder, which relative image paths are relative to.
  */
 public record LabelSpec(String model, String layer, String method, String norm, String tta, double threshold, boolean allBoxes, int topK,
-                        double minScore, double nms, boolean grabCut, int batch, String out, boolean maps, String settings,
+                        double minScore, double nms, boolean grabCut, int batch, String out, String base, boolean maps, String settings,
                         LinkedHashMap<String, Long> categoryIds, LinkedHashMap<Integer, String> categoryOfClass)
         implements Serializable {
 

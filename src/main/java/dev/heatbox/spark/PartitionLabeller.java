@@ -22,11 +22,8 @@ import org.apache.spark.api.java.function.Function;
  * {@code OUT/.spark-parts/} (temp file + rename), so a rerun with --resume skips them.
  */
 final class PartitionLabeller implements Function<List<PartitionLabeller.Item>, PartitionLabeller.Part> {
-    /**
-     * One image to label: its path as the driver listed it (what the outputs name), the same made
-     * absolute on the driver (what the task reads: an executor runs in a folder of its own), and its COCO id.
-     */
-    record Item(String path, String absolute, long id) implements Serializable {}
+    /** One image to label: its path as the driver listed it (relative ones to {@link LabelSpec#base()}) and its COCO id. */
+    record Item(String path, long id) implements Serializable {}
 
     /** What a partition gives back, in its images' order. */
     record Part(List<LabeledImage> images, List<String> skipped, List<String> unmapped, List<String> mapped,
@@ -50,21 +47,14 @@ final class PartitionLabeller implements Function<List<PartitionLabeller.Item>, 
             throw new IllegalStateException("failing the first attempt of partition " + task.partitionId() + " (test hook)");
         }
         ExecutorModel em = ExecutorModel.get(spec);
-        LabelStep step = new LabelStep(em.model, em.engine, spec.options(), spec.plan());
+        LabelStep step = new LabelStep(em.model, em.engine, spec.options(), spec.plan(), Path.of(spec.base()));
         Map<Path, Long> ids = new LinkedHashMap<>();
-        Map<String, String> listed = new LinkedHashMap<>();
-        items.forEach(i -> {
-            ids.put(Path.of(i.absolute()), i.id());
-            listed.put(i.absolute(), i.path());
-        });
+        items.forEach(i -> ids.put(Path.of(i.path()), i.id()));
         List<Path> paths = new ArrayList<>(ids.keySet());
         Part part = new Part(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
         for (int s = 0; s < paths.size(); s += spec.batch()) {
             LabelStep.Decoded dec = step.decode(paths.subList(s, Math.min(paths.size(), s + spec.batch())));
-            for (String why : dec.skipped()) { // name the file as the driver listed it, as the single-JVM run does
-                String abs = listed.keySet().stream().filter(a -> why.startsWith(a + ": ")).findFirst().orElse(null);
-                part.skipped().add(abs == null ? why : listed.get(abs) + why.substring(abs.length()));
-            }
+            part.skipped().addAll(dec.skipped());
             List<LabelStep.Labeled> done;
             synchronized (em.lock) {
                 done = step.label(dec, ids);
@@ -78,7 +68,7 @@ final class PartitionLabeller implements Function<List<PartitionLabeller.Item>, 
                     part.mapped().add(l.image().fileName());
                 }
             }
-            dec.ok().forEach(p -> part.paths().put(p.getFileName().toString(), listed.get(p.toString())));
+            dec.ok().forEach(p -> part.paths().put(p.getFileName().toString(), p.toString()));
         }
         if (!items.isEmpty()) {
             saveForResume(Path.of(spec.out()).resolve(PARTS).resolve("part-" + items.get(0).id() + ".jsonl"), part.images());

@@ -24,7 +24,6 @@ import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.opencv.core.Mat;
 
 /**
  * The label job on Apache Spark. The driver makes the same plan as {@code heatbox label} (ids,
@@ -55,7 +54,7 @@ public final class SparkLabelJob {
         List<PartitionLabeller.Item> todo = new ArrayList<>();
         plan.ids().forEach((p, id) -> {
             if (!done.containsKey(p.getFileName().toString())) {
-                todo.add(new PartitionLabeller.Item(p.toString(), p.toAbsolutePath().normalize().toString(), id));
+                todo.add(new PartitionLabeller.Item(p.toString(), id));
             }
         });
         // partitions of whole batches in labelling order: each batch holds the images it holds in one JVM
@@ -131,15 +130,9 @@ public final class SparkLabelJob {
             if (maps.size() >= ReviewPage.MAX_ITEMS || !spec.maps()) {
                 break;
             }
-            Mat m = ReviewMaps.read(Path.of(spec.out()), idOf.get(f));
+            ReviewMaps.Stored m = ReviewMaps.read(Path.of(spec.out()), idOf.get(f));
             if (m != null) {
-                byte[] b = new byte[m.rows() * m.cols()];
-                m.get(0, 0, b);
-                float[] v = new float[b.length];
-                for (int i = 0; i < b.length; i++) {
-                    v[i] = (b[i] & 0xff) / 255f; // the report quantizes maps to these same 8 bits
-                }
-                maps.put(f, v);
+                maps.put(f, m.map()); // the report quantizes maps to the same 8 bits the file holds
             }
         }
         return new LabelJob.Result(out, plan.categories(), skipped, unmapped, paths, maps);
@@ -149,7 +142,8 @@ public final class SparkLabelJob {
     public static LabelSpec spec(Path model, String layer, String method, String norm, String tta, LabelJob.Options o, Path out, boolean maps,
                                  String settings, LabelPlan plan) {
         return new LabelSpec(model.toString(), layer, method, norm, tta, o.threshold, o.boxes == BoxExtractor.Mode.ALL,
-                o.topK, o.minScore, o.nms, o.grabCut, o.batch, out.toAbsolutePath().toString(), maps, settings, new LinkedHashMap<>(plan.categoryIds()),
+                o.topK, o.minScore, o.nms, o.grabCut, o.batch, out.toAbsolutePath().toString(),
+                Path.of("").toAbsolutePath().toString(), maps, settings, new LinkedHashMap<>(plan.categoryIds()),
                 plan.categoryOfClass() == null ? null : new LinkedHashMap<>(plan.categoryOfClass()));
     }
 

@@ -36,7 +36,6 @@ public final class RecipeSearch {
     private final Path classes;
     private final int batch;
     private final PrintStream log;
-    private String methods0;
 
     public RecipeSearch(Path model, DatasetFolder.Loaded data, Path classes, int batch, PrintStream log) {
         this.model = model;
@@ -48,14 +47,13 @@ public final class RecipeSearch {
 
     /** Every combination, in the order given (cheap ones first is the caller's choice), one row each. */
     public List<Row> run(List<String> methods, List<String> layers, List<String> norms, List<String> ttas) {
-        methods0 = methods.get(0);
         List<Row> rows = new ArrayList<>();
         int total = methods.size() * layers.size() * norms.size() * ttas.size();
         long t0 = System.nanoTime();
         for (String layer : layers) {
             try (SplitModel m = Models.load(model, layer.equals("default") ? null : layer, null)) {
                 Examples ex = examples(m);
-                warmUp(m, ex); // the first pass of a model is slower: keep it out of the timings
+                warmUp(m, ex, methods.get(0)); // the first pass of a model is slower: keep it out of the timings
                 for (String method : methods) {
                     for (String tta : ttas) {
                         for (String norm : norms) {
@@ -111,9 +109,9 @@ public final class RecipeSearch {
         return ex;
     }
 
-    private void warmUp(SplitModel m, Examples ex) {
+    private void warmUp(SplitModel m, Examples ex, String method) {
         int n = Math.min(batch, ex.tensors().size());
-        new ExplainEngine(m, Methods.create(methods0, batch)).explain(ex.tensors().subList(0, n),
+        new ExplainEngine(m, Methods.create(method, batch)).explain(ex.tensors().subList(0, n),
                 GroundTruthTargets.rule(ex.targets().subList(0, n), 0, m.labels()));
     }
 
