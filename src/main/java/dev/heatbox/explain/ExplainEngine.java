@@ -8,6 +8,7 @@ import dev.heatbox.model.InputSpec;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.util.BadInputException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,6 +25,7 @@ public final class ExplainEngine {
     private final Method method;
     private final Normalization normalization;
     private final boolean flip;
+    private final Fusion fusion;
 
     public ExplainEngine(SplitModel model, Method method) {
         this(model, method, Normalization.MIN_MAX, false);
@@ -31,6 +33,11 @@ public final class ExplainEngine {
 
     /** @param flip test-time augmentation: average with the mirrored image's map, mirrored back (same target) */
     public ExplainEngine(SplitModel model, Method method, Normalization normalization, boolean flip) {
+        this(model, method, normalization, flip, null);
+    }
+
+    /** @param fusion later layers whose maps are fused with the split layer's (the model is told to tap them); null for none */
+    public ExplainEngine(SplitModel model, Method method, Normalization normalization, boolean flip, Fusion fusion) {
         if (!model.hasGradients() && !method.blackBox()) {
             throw new BadInputException("method '" + method.name() + "' needs gradients or layer activations, which the "
                     + model.spec().format + " model " + model.spec().name + " does not give; use occlusion, rise or lime,"
@@ -40,6 +47,8 @@ public final class ExplainEngine {
         this.method = method;
         this.normalization = normalization;
         this.flip = flip;
+        this.fusion = fusion;
+        model.tap(fusion == null ? List.of() : fusion.layers());
     }
 
     public Method method() {
@@ -51,8 +60,16 @@ public final class ExplainEngine {
         return explain(inputs, TargetRule.fixed(targets, model.labels()));
     }
 
-    /** One map per image at layer resolution, before ReLU/upsampling/normalization: [n][h·w], plus h and w. */
-    public record LayerMaps(float[][] maps, int height, int width, int[] targets, float[] probs, int classes) {}
+    /**
+     * One map per image at layer resolution, before upsampling and normalization: [n][h·w], plus h
+     * and w; {@code tapped} holds the same for each tapped layer (fusion), from the same pass.
+     */
+    public record LayerMaps(float[][] maps, int height, int width, int[] targets, float[] probs, int classes,
+                            List<LayerMaps> tapped) {
+        public LayerMaps(float[][] maps, int height, int width, int[] targets, float[] probs, int classes) {
+            this(maps, height, width, targets, probs, classes, List.of());
+        }
+    }
 
     public LayerMaps layerMaps(List<float[]> inputs, TargetRule rule) {
         InputSpec in = model.input();
@@ -83,19 +100,45 @@ public final class ExplainEngine {
                 probs[0] = scores.softmax(1).toFloatArray();
                 chosen[0] = rule.choose(probs[0], n, (int) scores.getShape().get(1));
             }
-            NDArray maps = method.layerMap(new ExplainContext(model, a, scores, chosen[0], x, grad));
-            if (method.relu()) {
-                maps = maps.maximum(0f);
+            int classes = (int) scores.getShape().get(1);
+            List<LayerMaps> tapped = new ArrayList<>();
+            for (SplitModel.Tapped t : model.tapped()) {
+                NDArray g = method.needsGradient() ? t.probe().getGradient() : null;
+                tapped.add(toLayerMaps(method.layerMap(new ExplainContext(model, t.features(), scores, chosen[0], x, g)),
+                        chosen[0], probs[0], classes, List.of()));
             }
-            int h = (int) maps.getShape().get(1);
-            int w = (int) maps.getShape().get(2);
-            float[] all = maps.toFloatArray();
-            float[][] out = new float[n][];
-            for (int i = 0; i < n; i++) {
-                out[i] = java.util.Arrays.copyOfRange(all, i * h * w, (i + 1) * h * w);
-            }
-            return new LayerMaps(out, h, w, chosen[0], probs[0], (int) scores.getShape().get(1));
+            return toLayerMaps(method.layerMap(new ExplainContext(model, a, scores, chosen[0], x, grad)), chosen[0], probs[0],
+                    classes, tapped);
         }
+    }
+
+    private LayerMaps toLayerMaps(NDArray maps, int[] targets, float[] probs, int classes, List<LayerMaps> tapped) {
+        if (method.relu()) {
+            maps = maps.maximum(0f);
+        }
+        int n = (int) maps.getShape().get(0);
+        int h = (int) maps.getShape().get(1);
+        int w = (int) maps.getShape().get(2);
+        float[] all = maps.toFloatArray();
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = Arrays.copyOfRange(all, i * h * w, (i + 1) * h * w);
+        }
+        return new LayerMaps(out, h, w, targets, probs, classes, tapped);
+    }
+
+    /** Image i's map at input size: the layer's, or (fusion) every layer's scaled to [0, 1] and combined. */
+    private float[] atInputSize(LayerMaps lm, int i) {
+        InputSpec in = model.input();
+        float[] up = Heatmaps.resize(lm.maps()[i], lm.height(), lm.width(), in.height, in.width);
+        if (fusion == null) {
+            return up;
+        }
+        List<float[]> all = new ArrayList<>(List.of(Heatmaps.minMaxNormalize(up)));
+        for (LayerMaps t : lm.tapped()) {
+            all.add(Heatmaps.minMaxNormalize(Heatmaps.resize(t.maps()[i], t.height(), t.width(), in.height, in.width)));
+        }
+        return fusion.combine(all);
     }
 
     public List<Explanation> explain(List<float[]> inputs, TargetRule rule) {
@@ -106,10 +149,9 @@ public final class ExplainEngine {
         int[] top1 = TargetRule.rank(0, model.labels()).choose(lm.probs(), inputs.size(), lm.classes());
         List<Explanation> out = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
-            float[] up = Heatmaps.resize(lm.maps()[i], lm.height(), lm.width(), in.height, in.width);
+            float[] up = atInputSize(lm, i);
             if (mirrored != null) {
-                float[] back = Heatmaps.mirror(Heatmaps.resize(mirrored.maps()[i], mirrored.height(), mirrored.width(),
-                        in.height, in.width), 1, in.height, in.width);
+                float[] back = Heatmaps.mirror(atInputSize(mirrored, i), 1, in.height, in.width);
                 for (int j = 0; j < up.length; j++) {
                     up[j] = (up[j] + back[j]) / 2;
                 }

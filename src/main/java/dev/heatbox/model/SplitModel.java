@@ -63,6 +63,29 @@ public interface SplitModel extends AutoCloseable {
     /** A layer the model can be split at: its name, its kind (an operator or "split"), its output shape for one image. */
     record Layer(String name, String kind, Shape shape) {}
 
+    /**
+     * Asks for later layers too (layer fusion): from now on each {@link #scores} call also gives these
+     * layers' outputs, and a recorded pass their gradients ({@link #tapped}), from the same forward
+     * and backward. Layers must come after {@link #layer()}; an empty list stops tapping.
+     */
+    default void tap(List<String> layers) {
+        if (!layers.isEmpty()) {
+            throw new BadInputException("model " + spec().name + ": maps of several layers in one pass (fusion) need an"
+                    + " MXNet symbol export (format mxnet-symbol); this model is " + spec().format);
+        }
+    }
+
+    /**
+     * A tapped layer's output in the last {@link #scores} call, and the zero input added to it there:
+     * after a recorded pass, {@code probe.getGradient()} is ∂objective/∂output.
+     */
+    record Tapped(String layer, NDArray features, NDArray probe) {}
+
+    /** The tapped layers of the last {@link #scores} call, in the order given to {@link #tap}. */
+    default List<Tapped> tapped() {
+        return List.of();
+    }
+
     /** The layers {@code --layer} accepts, in graph order. */
     List<Layer> layers();
 

@@ -41,6 +41,10 @@ public final class MxSymbolModel extends AbstractSplitModel {
     private final ParameterStore store;
     /** Extra trunk outputs (skip connections across the cut) of the last {@link #features} call. */
     private NDList lastCut;
+    /** Later layers the head also outputs, with their shapes for one image, and their last values. */
+    private List<String> taps = List.of();
+    private List<Shape> tapShapes = List.of();
+    private List<Tapped> lastTapped = List.of();
 
     private MxSymbolModel(ModelSpec spec, NDManager manager, SymbolGraph graph, Map<String, NDArray> params,
                           List<String> labels, int output, String graphJson) {
@@ -103,11 +107,41 @@ public final class MxSymbolModel extends AbstractSplitModel {
 
     /** Cuts the graph at this layer (a node name); the previous blocks are dropped. */
     public void setLayer(String name) {
+        cut(name, List.of());
+    }
+
+    @Override
+    public void tap(List<String> layers) {
+        cut(layer, layers);
+    }
+
+    @Override
+    public List<Tapped> tapped() {
+        return lastTapped;
+    }
+
+    private void cut(String name, List<String> tapNames) {
         Integer idx = name == null ? null : graph.index(name);
         if (idx == null || !graph.dependsOnInput(idx)) {
             throw new BadInputException("unknown layer '" + name + "'; close names: " + closeNames(name));
         }
-        SymbolGraph.Split split = graph.split(idx, output);
+        List<Integer> tapIdx = new ArrayList<>();
+        Map<String, Shape> shapes = tapNames.isEmpty() ? Map.of() : outputShapes();
+        for (String t : tapNames) {
+            Integer i = graph.index(t);
+            if (i == null || !graph.dependsOnInput(i) || shapes.get(t) == null) {
+                throw new BadInputException("unknown layer '" + t + "'; close names: " + closeNames(t));
+            }
+            tapIdx.add(i);
+        }
+        SymbolGraph.Split split;
+        try {
+            split = graph.split(idx, output, tapIdx);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("layers to fuse must come after " + name + " in the graph: " + e.getMessage());
+        }
+        taps = List.copyOf(tapNames);
+        tapShapes = tapNames.stream().map(t -> shapes.get(t).slice(1)).toList();
         trunk = block(split.trunkJson(), List.of("data"));
         headInputs = split.headInputs();
         head = block(split.headJson(), headInputs);
@@ -267,7 +301,21 @@ public final class MxSymbolModel extends AbstractSplitModel {
     public NDArray scores(NDArray features) {
         NDList in = new NDList(features);
         in.addAll(lastCut);
-        return head.forward(store, in).singletonOrThrow();
+        List<NDArray> probes = new ArrayList<>();
+        long n = features.getShape().get(0);
+        for (Shape s : tapShapes) {
+            NDArray z = features.getManager().zeros(new Shape(n).addAll(s));
+            z.setRequiresGradient(true); // every input takes a gradient: see features()
+            probes.add(z);
+        }
+        in.addAll(probes);
+        NDList out = head.forward(store, in);
+        List<Tapped> t = new ArrayList<>();
+        for (int k = 0; k < taps.size(); k++) {
+            t.add(new Tapped(taps.get(k), out.get(k + 1), probes.get(k)));
+        }
+        lastTapped = t;
+        return out.get(0);
     }
 
     /** The classifier weight node named in heatbox-model.json, evaluated (dequantized), as [classes, K]. */

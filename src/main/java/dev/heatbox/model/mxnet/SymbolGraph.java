@@ -127,6 +127,20 @@ public final class SymbolGraph {
     public record Split(String trunkJson, String headJson, List<String> trunkOutputs, List<String> headInputs) {}
 
     public Split split(int layer, int output) {
+        return split(layer, output, List.of());
+    }
+
+    /** The name of the head's zero input whose gradient is a tapped layer's. */
+    public static String probe(String layer) {
+        return "heatbox_probe_" + layer;
+    }
+
+    /**
+     * A split whose head also outputs the given later layers (after the score, in the order given)
+     * and reads, for each, a zero input added to its output ({@link #probe}): the gradient reaching
+     * that input is the layer's, so one recorded head pass gives every tapped layer's gradient.
+     */
+    public Split split(int layer, int output, List<Integer> taps) {
         if (!dependsOnInput(layer)) {
             throw new IllegalArgumentException(name(layer) + " does not depend on the input image");
         }
@@ -160,7 +174,7 @@ public final class SymbolGraph {
             headInputs.add(c == layer ? FEATURES : "heatbox_cut_" + name(c));
             trunkNodes.or(ancestors(c));
         }
-        String trunk = write(trunkNodes, new ArrayList<>(cut), Map.of());
+        String trunk = write(trunkNodes, new ArrayList<>(cut), Map.of(), Map.of());
         Map<Integer, String> replaced = new HashMap<>();
         int k = 0;
         for (int c : cut) {
@@ -168,7 +182,17 @@ public final class SymbolGraph {
         }
         BitSet headAll = (BitSet) headNodes.clone();
         cut.forEach(headAll::set);
-        String headJson = write(headAll, List.of(output), replaced);
+        Map<Integer, String> probes = new HashMap<>();
+        List<Integer> outputs = new ArrayList<>(List.of(output));
+        for (int t : taps) {
+            if (!headNodes.get(t) || cut.contains(t) || t == output || !dependsOnInput(t)) {
+                throw new IllegalArgumentException("layer " + name(t) + " is not between " + name(layer) + " and the output");
+            }
+            probes.put(t, probe(name(t)));
+            outputs.add(t);
+            headInputs.add(probe(name(t)));
+        }
+        String headJson = write(headAll, outputs, replaced, probes);
         return new Split(trunk, headJson, cutNames, headInputs);
     }
 
@@ -204,7 +228,7 @@ public final class SymbolGraph {
             names.add(name(u));
             inputNames.add("heatbox_src_" + name(u));
         }
-        return new Split(null, write(keep, List.of(end), replaced), names, inputNames);
+        return new Split(null, write(keep, List.of(end), replaced, Map.of()), names, inputNames);
     }
 
     /** The sub-graph that computes one parameter-only node (a dequantized weight, say). */
@@ -212,15 +236,19 @@ public final class SymbolGraph {
         if (dependsOnInput(node)) {
             throw new IllegalArgumentException(name(node) + " depends on the input");
         }
-        return write(ancestors(node), List.of(node), Map.of());
+        return write(ancestors(node), List.of(node), Map.of(), Map.of());
     }
 
-    /** A graph of the given nodes (in their original order), the replaced ones as new variables. */
-    private String write(BitSet keep, List<Integer> outputs, Map<Integer, String> replacedByVariable) {
+    /**
+     * A graph of the given nodes (in their original order), the replaced ones as new variables; each
+     * probed node's first output reaches its consumers plus a new zero variable of that name.
+     */
+    private String write(BitSet keep, List<Integer> outputs, Map<Integer, String> replacedByVariable, Map<Integer, String> probes) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ArrayNode out = f.arrayNode();
         ArrayNode argNodes = f.arrayNode();
         Map<Integer, Integer> newIndex = new HashMap<>();
+        Map<Integer, Integer> probed = new HashMap<>(); // probed node → its "+ probe" node
         for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) {
             ObjectNode n;
             if (replacedByVariable.containsKey(i)) {
@@ -233,7 +261,8 @@ public final class SymbolGraph {
                 ArrayNode ins = f.arrayNode();
                 for (JsonNode in : nodes.get(i).get("inputs")) {
                     ArrayNode e = f.arrayNode();
-                    e.add(newIndex.get(in.get(0).asInt()));
+                    int src = in.get(0).asInt();
+                    e.add(in.get(1).asInt() == 0 && probed.containsKey(src) ? probed.get(src) : newIndex.get(src));
                     e.add(in.get(1).asInt());
                     e.add(in.size() > 2 ? in.get(2).asInt() : 0);
                     ins.add(e);
@@ -245,6 +274,23 @@ public final class SymbolGraph {
                 argNodes.add(out.size());
             }
             out.add(n);
+            if (probes.containsKey(i)) {
+                ObjectNode probe = f.objectNode();
+                probe.put("op", "null");
+                probe.put("name", probes.get(i));
+                probe.set("inputs", f.arrayNode());
+                argNodes.add(out.size());
+                out.add(probe);
+                ObjectNode add = f.objectNode();
+                add.put("op", "elemwise_add");
+                add.put("name", probes.get(i) + "_add");
+                ArrayNode ins = f.arrayNode();
+                ins.add(f.arrayNode().add(newIndex.get(i)).add(0).add(0));
+                ins.add(f.arrayNode().add(out.size() - 1).add(0).add(0));
+                add.set("inputs", ins);
+                probed.put(i, out.size());
+                out.add(add);
+            }
         }
         ObjectNode g = f.objectNode();
         g.set("nodes", out);

@@ -1,0 +1,101 @@
+package dev.heatbox.explain;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heatbox.model.Models;
+import dev.heatbox.model.SplitModel;
+import dev.heatbox.util.BadInputException;
+import dev.heatbox.util.Cv;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Layer fusion: the combination itself, and tapped layers' maps equal to a split at each layer. */
+class FusionTest {
+    static final Path V2 = Path.of("models/mobilenet_v2_1.0_224");
+    static final String EARLY = "l14_depthwise_conv_2d_relu6";
+    static final List<String> LATER = List.of("l47_conv_2d_relu6", "l61_conv_2d_relu6");
+
+    @Test
+    void maxAndMeanOfTwoKnownMaps() {
+        float[] a = {0f, 0.5f, 1f, 0.2f};
+        float[] b = {1f, 0.1f, 0.6f, 0.2f};
+        assertArrayEquals(new float[] {1f, 0.5f, 1f, 0.2f}, Fusion.parse("max:x").combine(List.of(a, b)));
+        assertArrayEquals(new float[] {0.5f, 0.3f, 0.8f, 0.2f}, Fusion.parse("mean:x").combine(List.of(a, b)), 1e-6f);
+        assertEquals(0f, a[0]); // inputs untouched
+        assertEquals(List.of("l1", "l2"), Fusion.parse("MEAN: l1, l2").layers());
+        assertThrows(IllegalArgumentException.class, () -> Fusion.parse("sum:l1"));
+        assertThrows(IllegalArgumentException.class, () -> Fusion.parse("max:"));
+    }
+
+    @Test
+    void tappedLayersGiveTheSameMapsAsASplitThereAndFuse() {
+        List<float[]> in;
+        Fusion fusion = new Fusion(Fusion.Mode.MEAN, LATER);
+        ExplainEngine.LayerMaps tapped;
+        List<Explanation> fused;
+        TargetRule rule;
+        try (SplitModel m = Models.load(V2, EARLY, null)) {
+            in = List.of(m.input().toTensor(Cv.read(Path.of("datasets/coco-sample/images/val2017_000000519208.jpg"), false)),
+                    m.input().toTensor(Cv.read(Path.of("datasets/coco-sample/images/val2017_000000377575.jpg"), false)));
+            rule = TargetRule.rank(0, m.labels());
+            ExplainEngine e = new ExplainEngine(m, new LayerCam(), Normalization.MIN_MAX, false, fusion);
+            tapped = e.layerMaps(in, rule);
+            fused = e.explain(in, rule);
+        }
+        assertEquals(2, tapped.tapped().size());
+        List<ExplainEngine.LayerMaps> alone = new ArrayList<>();
+        alone.add(single(EARLY, in, rule));
+        for (String layer : LATER) {
+            alone.add(single(layer, in, rule));
+        }
+        for (int k = 0; k < LATER.size(); k++) {
+            ExplainEngine.LayerMaps t = tapped.tapped().get(k);
+            ExplainEngine.LayerMaps s = alone.get(k + 1);
+            assertEquals(s.height(), t.height());
+            for (int i = 0; i < in.size(); i++) {
+                assertClose(s.maps()[i], t.maps()[i], LATER.get(k));
+            }
+        }
+        for (int i = 0; i < in.size(); i++) {
+            assertClose(alone.get(0).maps()[i], tapped.maps()[i], EARLY);
+            List<float[]> up = new ArrayList<>();
+            for (ExplainEngine.LayerMaps s : alone) {
+                up.add(Heatmaps.minMaxNormalize(Heatmaps.resize(s.maps()[i], s.height(), s.width(), 224, 224)));
+            }
+            float[] expected = Heatmaps.minMaxNormalize(fusion.combine(up));
+            assertClose(expected, fused.get(i).map(), "fused");
+        }
+    }
+
+    @Test
+    void aLayerBeforeTheSplitIsRefused() {
+        try (SplitModel m = Models.load(V2, "l47_conv_2d_relu6", null)) {
+            BadInputException e = assertThrows(BadInputException.class,
+                    () -> new ExplainEngine(m, new LayerCam(), Normalization.MIN_MAX, false, Fusion.parse("max:" + EARLY)));
+            assertTrue(e.getMessage().contains("after l47_conv_2d_relu6"), e.getMessage());
+        }
+    }
+
+    private static ExplainEngine.LayerMaps single(String layer, List<float[]> in, TargetRule rule) {
+        try (SplitModel m = Models.load(V2, layer, null)) {
+            return new ExplainEngine(m, new LayerCam()).layerMaps(in, rule);
+        }
+    }
+
+    /** Same up to float noise, relative to the map's max (the graphs differ, so the sums' order may too). */
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        float max = 0;
+        for (float v : expected) {
+            max = Math.max(max, Math.abs(v));
+        }
+        assertTrue(max > 0, what + ": an all-zero map proves nothing");
+        for (int p = 0; p < expected.length; p++) {
+            assertEquals(expected[p], actual[p], 1e-4f * max, what + " at " + p);
+        }
+    }
+}
