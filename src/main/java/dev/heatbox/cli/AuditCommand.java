@@ -13,11 +13,14 @@ import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.report.AuditPage;
 import dev.heatbox.score.EvidenceAudit;
+import dev.heatbox.tune.Recipe;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Cv;
 import dev.heatbox.util.Json;
 import org.opencv.core.Mat;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +38,16 @@ import java.util.concurrent.Callable;
             "share of the image the boxes cover (what a uniform map gets). Per class and overall; classes are flagged",
             "by the rule written into audit.json. Writes OUT/audit.json and OUT/audit.html (worst examples)."})
 public final class AuditCommand implements Callable<Integer> {
+    @Mixin
+    MapOptions mapOptions = new MapOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--threshold", defaultValue = "0.2", description = "box threshold, a fraction of the map's max, for the"
+            + " predicted box's share outside (default ${DEFAULT-VALUE})")
+    double threshold;
+
     @Option(names = "--model", required = true, description = "model folder")
     Path model;
 
@@ -58,6 +71,17 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Recipe r = mapOptions.applyRecipe(spec, model, false, System.err);
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (r != null && !given.hasMatchedOption("--method")) {
+            method = r.method();
+            if (!given.hasMatchedOption("--layer")) {
+                layer = r.layer();
+            }
+        }
+        if (r != null && !given.hasMatchedOption("--threshold")) {
+            threshold = r.threshold();
+        }
         DatasetFolder.Loaded d = DatasetFolder.read(data);
         if (d.coco().annotations.isEmpty()) {
             throw BadInputException.of(data.resolve("instances.json"), "no boxes: the audit needs ground-truth boxes"
@@ -68,8 +92,9 @@ public final class AuditCommand implements Callable<Integer> {
         try (SplitModel m = Models.load(model, layer, null)) {
             Map<String, List<Integer>> classesOf = GroundTruthTargets.classesOf(
                     classes == null ? null : ClassMap.read(classes, m.labels()), m.labels());
-            ExplainEngine engine = new ExplainEngine(m, Methods.create(method, batch));
-            BoxExtractor camRule = new BoxExtractor(0.2, BoxExtractor.Mode.LARGEST);
+            ExplainEngine engine = new ExplainEngine(m, Methods.create(method, batch), mapOptions.normalization(spec),
+                    mapOptions.flip(spec), mapOptions.fusion(spec));
+            BoxExtractor camRule = new BoxExtractor(threshold, BoxExtractor.Mode.LARGEST);
             EvidenceAudit audit = new EvidenceAudit();
             Map<String, List<AuditPage.Example>> examples = new HashMap<>();
             Map<Long, String> names = d.categoryNames();

@@ -4,12 +4,14 @@ import dev.heatbox.data.DatasetFolder;
 import dev.heatbox.data.DigitSynth;
 import dev.heatbox.explain.Cam;
 import dev.heatbox.explain.ExplainEngine;
+import dev.heatbox.explain.Normalization;
 import dev.heatbox.job.LocalizeJob;
 import dev.heatbox.model.CamNetModel;
 import dev.heatbox.model.ModelSpec;
 import dev.heatbox.model.TrainConfig;
 import dev.heatbox.score.LocalizationAccuracy;
 import dev.heatbox.util.Json;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,15 +49,34 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--model", description = "use this trained CAM model folder instead of training one")
     Path trainedModel;
 
+    @Option(names = "--background", defaultValue = "black", description = {"digits on black, on grey-noise (a grey level",
+        "with sensor noise under every image) or mixed (half each) (default ${DEFAULT-VALUE})"})
+    String background;
+
+    @Option(names = "--norm", defaultValue = "minmax", paramLabel = "minmax|ivr:P",
+            description = "CAM map normalization before the box threshold (default ${DEFAULT-VALUE})")
+    String norm;
+
     @Override
     public Integer call() throws IOException {
         long t0 = System.nanoTime();
         Path data = out.resolve("data");
         Path modelDir = out.resolve("model");
         System.out.printf("[1/4] synthesizing %d cluttered digits into %s%n", count, data);
+        if (!DigitSynth.BACKGROUNDS.contains(background)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--background is one of "
+                    + String.join(", ", DigitSynth.BACKGROUNDS));
+        }
+        Normalization normalization;
+        try {
+            normalization = Normalization.parse(norm);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--norm: " + e.getMessage());
+        }
         DigitSynth.Options o = new DigitSynth.Options();
         o.count = count;
         o.seed = seed;
+        o.background = background;
         SynthCommand.generate(Shipped.path("datasets/mnist-10k"), o, data);
         Map<String, Object> stages = new LinkedHashMap<>();
         long tStage = System.nanoTime();
@@ -81,7 +102,7 @@ public final class DemoCommand implements Callable<Integer> {
         DatasetFolder.Loaded test = DatasetFolder.read(data.resolve("test"));
         LocalizeJob.Summary s;
         try (CamNetModel model = CamNetModel.load(modelDir, ModelSpec.read(modelDir), engine.engine)) {
-            s = new LocalizeJob(model, new ExplainEngine(model, new Cam()), new LocalizeJob.Options(), System.out)
+            s = new LocalizeJob(model, new ExplainEngine(model, new Cam(), normalization, false), new LocalizeJob.Options(), System.out)
                     .run(test, out);
         }
         stages.put("cam_boxes_exports_overlays", (System.nanoTime() - tStage) / 1e9);
@@ -101,6 +122,8 @@ public final class DemoCommand implements Callable<Integer> {
         metrics.put("images", r.images());
         metrics.put("method", "cam");
         metrics.put("threshold", 0.2);
+        metrics.put("norm", norm);
+        metrics.put("background", background);
         stages.put("score", (System.nanoTime() - tStage) / 1e9);
         metrics.put("stage_seconds", stages);
         Json.write(out.resolve("metrics.json"), metrics);

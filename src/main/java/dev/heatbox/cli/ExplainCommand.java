@@ -15,6 +15,7 @@ import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.report.Overlay;
 import dev.heatbox.util.BadInputException;
+import dev.heatbox.tune.Recipe;
 import dev.heatbox.util.Cv;
 import dev.heatbox.util.Json;
 import dev.heatbox.util.Npy;
@@ -127,6 +128,14 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Recipe r = mapOptions.applyRecipe(spec, model, false, System.err);
+        if (r != null && !spec.commandLine().getParseResult().hasMatchedOption("--method")) {
+            method = r.method();
+            if (!spec.commandLine().getParseResult().hasMatchedOption("--layer")) {
+                layer = r.layer();
+            }
+        }
+        mapOptions.fusion(spec);
         if (!Methods.NAMES.contains(method) && !"all".equals(method)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "unknown --method '" + method + "' (known: "
                     + String.join(", ", Methods.NAMES) + ", all)");
@@ -200,7 +209,7 @@ public final class ExplainCommand implements Callable<Integer> {
         mo.slicSize = slicSize;
         mo.slicRuler = slicRuler;
         Method meth = Methods.create(methodName, mo, m.input().width);
-        ExplainEngine engine = new ExplainEngine(m, meth, mapOptions.normalization(spec), mapOptions.flip(spec));
+        ExplainEngine engine = new ExplainEngine(m, meth, mapOptions.normalization(spec), mapOptions.flip(spec), mapOptions.fusion(spec));
         List<Map<String, Object>> index = new ArrayList<>();
         long t0 = System.nanoTime();
         int explained = 0;

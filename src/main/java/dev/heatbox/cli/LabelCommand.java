@@ -55,10 +55,6 @@ public final class LabelCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "output folder")
     Path out;
 
-    @Option(names = "--recipe", description = {"recipe.json from heatbox tune: its method, layer, norm, tta, threshold and box",
-        "rule, unless given here as options"})
-    Path recipe;
-
     @Option(names = "--method", defaultValue = "gradcam", description = "explanation method (default ${DEFAULT-VALUE})")
     String method;
 
@@ -135,9 +131,11 @@ public final class LabelCommand implements Callable<Integer> {
                         + " yolo, labelstudio, " + String.join(", ", ToolLayouts.FORMATS) + ")");
             }
         }
-        if (recipe != null) {
-            applyRecipe(Recipe.read(recipe));
+        Recipe chosen = mapOptions.applyRecipe(spec, model, true, System.err);
+        if (chosen != null) {
+            applyRecipe(chosen);
         }
+        mapOptions.fusion(spec);
         mapOptions.normalization(spec); // a bad --norm or --tta is a usage error before any work
         mapOptions.flip(spec);
         if (!refine.equals("none") && !refine.equals("grabcut")) {
@@ -169,7 +167,8 @@ public final class LabelCommand implements Callable<Integer> {
             LabelJob.Result r;
             try (dev.heatbox.job.Journal journal = done.isEmpty() ? dev.heatbox.job.Journal.start(journalFile, settings)
                     : dev.heatbox.job.Journal.reopen(journalFile)) {
-                r = new LabelJob(m, new ExplainEngine(m, Methods.create(method, batch), mapOptions.normalization(spec), mapOptions.flip(spec)), o, System.err)
+                r = new LabelJob(m, new ExplainEngine(m, Methods.create(method, batch), mapOptions.normalization(spec), mapOptions.flip(spec),
+                        mapOptions.fusion(spec)), o, System.err)
                         .run(files, map, truth, ReviewPage.MAX_ITEMS, done, journal);
             }
             LabelOutput.write(out, r, formats, lsImageRoot, m.input().height, m.input().width, System.err);
@@ -181,18 +180,13 @@ public final class LabelCommand implements Callable<Integer> {
 
     /** The recipe's choices where the command line made none. */
     private void applyRecipe(Recipe r) {
+        // norm, tta and fusion: MapOptions.applyRecipe
         CommandLine.ParseResult given = spec.commandLine().getParseResult();
         if (!given.hasMatchedOption("--method")) {
             method = r.method();
         }
-        if (!given.hasMatchedOption("--layer")) {
-            layer = r.layer();
-        }
-        if (!given.hasMatchedOption("--norm")) {
-            mapOptions.norm = r.norm();
-        }
-        if (!given.hasMatchedOption("--tta")) {
-            mapOptions.tta = r.tta();
+        if (!given.hasMatchedOption("--layer") && !given.hasMatchedOption("--method")) {
+            layer = r.layer(); // a recipe's layer was tuned for its method
         }
         if (!given.hasMatchedOption("--threshold")) {
             threshold = r.threshold();
@@ -220,6 +214,7 @@ public final class LabelCommand implements Callable<Integer> {
     /** Everything that changes the output; a journal from other settings cannot be resumed. */
     private String settings(List<Path> files) {
         return String.join("|", model.toAbsolutePath().normalize().toString(), method, mapOptions.norm, mapOptions.tta, String.valueOf(layer),
+                String.valueOf(mapOptions.fuse),
                 String.valueOf(threshold), boxes, target, String.valueOf(minScore), String.valueOf(nms), refine,
                 classes == null ? "" : classes.toAbsolutePath().normalize().toString(),
                 gt == null ? "" : gt.toAbsolutePath().normalize().toString(),

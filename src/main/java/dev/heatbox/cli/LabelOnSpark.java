@@ -27,7 +27,8 @@ final class LabelOnSpark {
         long t0 = System.nanoTime();
         SplitModel m;
         try {
-            m = SparkLabelJob.driverModel(c.model, c.layer, c.method, c.batch, c.mapOptions.norm, c.mapOptions.tta);
+            m = SparkLabelJob.driverModel(c.model, c.layer, c.method, c.batch, c.mapOptions.norm, c.mapOptions.tta,
+                    c.mapOptions.fuse);
         } catch (NoClassDefFoundError e) {
             throw new IllegalStateException("Apache Spark is not on the classpath (the heatbox launcher adds it for --spark;"
                     + " under spark-submit use dev.heatbox.spark.SparkLabel)", e);
@@ -41,7 +42,7 @@ final class LabelOnSpark {
         } else {
             SparkLabelJob.clearParts(c.out);
         }
-        LabelSpec spec = SparkLabelJob.spec(c.model.toAbsolutePath(), c.layer, c.method, c.mapOptions.norm, c.mapOptions.tta, o, c.out, !c.noMaps, settings, plan);
+        LabelSpec spec = SparkLabelJob.spec(c.model.toAbsolutePath(), c.layer, c.method, c.mapOptions.norm, c.mapOptions.tta, c.mapOptions.fuse, o, c.out, !c.noMaps, settings, plan);
         LabelJob.Result r = SparkLabelJob.run(new SparkLabelJob.Settings(c.spark, c.partitionBatches, conf(c)), spec, plan, done,
                 System.err);
         LabelOutput.write(c.out, r, c.formats, c.lsImageRoot, m.input().height, m.input().width, System.err);

@@ -38,6 +38,10 @@ public final class SynthCommand implements Callable<Integer> {
             + " gives the class away (class c on grey 10+10c); val/ and test/ get random backgrounds (default ${DEFAULT-VALUE})")
     String bias;
 
+    @Option(names = "--background", defaultValue = "black", description = "black, grey-noise (a grey level in [40, 160] with"
+            + " Gaussian noise up to σ 20 under every image) or mixed (half each) (default ${DEFAULT-VALUE})")
+    String background;
+
     @Option(names = "--bias-strength", defaultValue = "1.0", description = "fraction of training images whose background follows"
             + " their class (default ${DEFAULT-VALUE})")
     double biasStrength;
@@ -59,7 +63,12 @@ public final class SynthCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--bias is none or background, --bias-strength a fraction in [0, 1]");
         }
+        if (!DigitSynth.BACKGROUNDS.contains(background)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--background is one of " + String.join(", ", DigitSynth.BACKGROUNDS));
+        }
         DigitSynth.Options o = new DigitSynth.Options();
+        o.background = background;
         o.count = count;
         o.size = size;
         o.seed = seed;

@@ -5,6 +5,7 @@ import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.tune.Recipe;
 import dev.heatbox.tune.RecipeSearch;
+import dev.heatbox.tune.TuneReport;
 import dev.heatbox.util.AtomicFiles;
 import dev.heatbox.util.Json;
 import java.nio.file.Path;
@@ -51,6 +52,14 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--tta", split = ",", defaultValue = "none,flip", description = "augmentations (default ${DEFAULT-VALUE})")
     List<String> ttas;
 
+    @Option(names = "--fuse-up-to", defaultValue = "3",
+            description = "fuse the best 2…N distinct layers, by max and by mean (default ${DEFAULT-VALUE}; 1: no fusion)")
+    int fuseUpTo;
+
+    @Option(names = "--timed", defaultValue = "8",
+            description = "how many of the best rows run again as the recipe would, timed (default ${DEFAULT-VALUE})")
+    int timed;
+
     @Option(names = "--max-cost", defaultValue = "3", description = "the recipe costs at most this many times the first row (default ${DEFAULT-VALUE})")
     double maxCost;
 
@@ -78,31 +87,15 @@ public final class TuneCommand implements Callable<Integer> {
                 }
             }
         }
-        List<RecipeSearch.Row> rows = new RecipeSearch(model, d, classes, batch, System.out).run(methods, tried, norms, ttas);
+        List<RecipeSearch.Row> rows = new RecipeSearch(model, d, classes, batch, System.out).run(methods, tried, norms, ttas, fuseUpTo,
+                timed);
         Recipe pick = RecipeSearch.pick(rows, maxCost);
         pick.write(out.resolve("recipe.json"));
         Json.write(out.resolve("tune.json"), rows);
-        AtomicFiles.writeString(out.resolve("tune.md"), table(rows, pick));
-        System.out.printf(Locale.ROOT, "recipe: %s at %s, %s, tta %s, threshold %.2f: MaxBoxAccV2 %.3f, GT-known Loc %.3f, %.1fx"
-                        + " the first row's time -> %s%n", pick.method(), pick.layer(), pick.norm(), pick.tta(), pick.threshold(),
+        AtomicFiles.writeString(out.resolve("tune.md"), TuneReport.markdown(rows, pick));
+        System.out.printf(Locale.ROOT, "recipe: %s at %s%s, %s, tta %s, threshold %.2f: MaxBoxAccV2 %.3f, GT-known Loc %.3f, %.1fx"
+                        + " the first row's time -> %s%n", pick.method(), pick.layer(), pick.fuse() == null ? "" : " fused " + pick.fuse(), pick.norm(), pick.tta(), pick.threshold(),
                 pick.maxBoxAccV2(), pick.gtKnownLoc(), pick.costVsGradCam(), out.resolve("recipe.json"));
         return 0;
-    }
-
-    private static String table(List<RecipeSearch.Row> rows, Recipe pick) {
-        double base = rows.get(0).secondsPerImage();
-        StringBuilder s = new StringBuilder("| method | layer | norm | tta | τ | MaxBoxAccV2 | GT-known Loc@0.5 | s/image | cost |\n"
-                + "|---|---|---|---|---|---|---|---|---|\n");
-        List<RecipeSearch.Row> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparingDouble(RecipeSearch.Row::maxBoxAccV2).reversed());
-        for (RecipeSearch.Row r : sorted) {
-            Recipe x = r.recipe();
-            boolean chosen = x.method().equals(pick.method()) && x.layer().equals(pick.layer()) && x.norm().equals(pick.norm())
-                    && x.tta().equals(pick.tta());
-            s.append(String.format(Locale.ROOT, "| %s%s | %s | %s | %s | %.2f | %.3f | %.3f | %.3f | %.1fx |%n", x.method(),
-                    chosen ? " (recipe)" : "", x.layer(), x.norm(), x.tta(), x.threshold(), r.maxBoxAccV2(), r.gtKnownLoc(),
-                    r.secondsPerImage(), r.secondsPerImage() / base));
-        }
-        return s.toString();
     }
 }

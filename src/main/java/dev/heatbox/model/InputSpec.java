@@ -17,6 +17,11 @@ public class InputSpec {
     public double scale = 1.0;
     public double[] mean = {0};
     public double[] std = {1};
+    /**
+     * How a photo is shrunk to the input size: "linear" (OpenCV INTER_LINEAR, what the shipped TF-trained
+     * models saw in training) or "area" (INTER_AREA, antialiased like PIL's bilinear that torchvision uses).
+     */
+    public String resize = "linear";
 
     @JsonIgnore
     public int channels() {
@@ -35,6 +40,9 @@ public class InputSpec {
         if (!"NCHW".equals(layout)) {
             throw BadInputException.of(file, "input.layout '" + layout + "' is not supported (only NCHW)");
         }
+        if (!"linear".equals(resize) && !"area".equals(resize)) {
+            throw BadInputException.of(file, "input.resize '" + resize + "': linear or area");
+        }
         if (mean.length != 1 && mean.length != channels() || std.length != 1 && std.length != channels()) {
             throw BadInputException.of(file, "input.mean/std need 1 or " + channels() + " values");
         }
@@ -42,12 +50,14 @@ public class InputSpec {
 
     /**
      * An 8-bit image (grey, or BGR as OpenCV reads it) to the model's CHW floats: resized to the
-     * input size with bilinear interpolation, channels in RGB order.
+     * input size ({@link #resize}), channels in RGB order.
      */
     public float[] toTensor(Mat image) {
         Mat resized = new Mat();
         if (image.cols() != width || image.rows() != height) {
-            Imgproc.resize(image, resized, new Size(width, height), 0, 0, Imgproc.INTER_LINEAR);
+            boolean shrinking = image.cols() > width || image.rows() > height;
+            Imgproc.resize(image, resized, new Size(width, height), 0, 0,
+                    "area".equals(resize) && shrinking ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
         } else {
             resized = image;
         }

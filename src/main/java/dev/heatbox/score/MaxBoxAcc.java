@@ -2,6 +2,8 @@ package dev.heatbox.score;
 
 import dev.heatbox.data.PixelBox;
 import dev.heatbox.localize.WsolBoxes;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -20,6 +22,8 @@ public final class MaxBoxAcc {
     private final boolean allContours;
     private final long[][] correct;
     private long count;
+    /** Which (δ, τ) each image got right, bit d·|τ| + t, in accumulation order (for resampling). */
+    private final List<BitSet> perImage = new ArrayList<>();
 
     /** MaxBoxAcc (version 1). */
     public static MaxBoxAcc v1(double step) {
@@ -41,18 +45,15 @@ public final class MaxBoxAcc {
     /** One score map (values in [0, 1]) and its ground-truth boxes at the map's resolution. */
     public void accumulate(float[] map, int height, int width, List<PixelBox> gtBoxes) {
         WsolBoxes wb = new WsolBoxes(map, height, width);
+        BitSet bits = new BitSet(deltas.length * taus.length);
         if (allContours) {
             // every contour's box counts: one union-find sweep gives the best IoU at all 256 cuts
             double[] byCut = wb.bestIouAllContours(gtBoxes);
             for (int t = 0; t < taus.length; t++) {
                 double best = byCut[wb.cut(taus[t])];
-                for (int d = 0; d < deltas.length; d++) {
-                    if (best >= deltas[d]) {
-                        correct[d][t]++;
-                    }
-                }
+                hit(bits, t, best);
             }
-            count++;
+            keep(bits);
             return;
         }
         List<List<PixelBox>> boxes = wb.sweep(taus, false);
@@ -69,13 +70,46 @@ public final class MaxBoxAcc {
                 }
                 previous = bt;
             }
-            for (int d = 0; d < deltas.length; d++) {
-                if (best >= deltas[d]) {
-                    correct[d][t]++;
-                }
+            hit(bits, t, best);
+        }
+        keep(bits);
+    }
+
+    private void hit(BitSet bits, int t, double bestIou) {
+        for (int d = 0; d < deltas.length; d++) {
+            if (bestIou >= deltas[d]) {
+                correct[d][t]++;
+                bits.set(d * taus.length + t);
             }
         }
+    }
+
+    private void keep(BitSet bits) {
+        perImage.add(bits);
         count++;
+    }
+
+    /**
+     * The figure of {@link #mean()} on a resample of the accumulated images (indices, repeats
+     * allowed), τ maximised again on it: what a bootstrap needs.
+     */
+    public double meanOf(int[] images) {
+        int[][] c = new int[deltas.length][taus.length];
+        for (int i : images) {
+            BitSet b = perImage.get(i);
+            for (int k = b.nextSetBit(0); k >= 0; k = b.nextSetBit(k + 1)) {
+                c[k / taus.length][k % taus.length]++;
+            }
+        }
+        double s = 0;
+        for (int[] row : c) {
+            int m = 0;
+            for (int v : row) {
+                m = Math.max(m, v);
+            }
+            s += m / (double) images.length;
+        }
+        return s / deltas.length;
     }
 
     /** BoxAcc(τ, δ) as fractions, [δ][τ]. */

@@ -1,6 +1,7 @@
 package dev.heatbox.spark;
 
 import dev.heatbox.explain.ExplainEngine;
+import dev.heatbox.explain.Fusion;
 import dev.heatbox.explain.Methods;
 import dev.heatbox.explain.Normalization;
 import dev.heatbox.model.Models;
@@ -29,14 +30,15 @@ final class ExecutorModel {
     }
 
     static ExecutorModel get(LabelSpec spec) {
-        return get(spec.model(), spec.layer(), spec.method(), spec.batch(), spec.norm(), spec.tta());
+        return get(spec.model(), spec.layer(), spec.method(), spec.batch(), spec.norm(), spec.tta(), spec.fuse());
     }
 
-    static ExecutorModel get(String model, String layer, String method, int batch, String norm, String tta) {
-        return LOADED.computeIfAbsent(String.join("|", model, String.valueOf(layer), method, String.valueOf(batch), norm, tta), k -> {
+    static ExecutorModel get(String model, String layer, String method, int batch, String norm, String tta, String fuse) {
+        String key = String.join("|", model, String.valueOf(layer), method, String.valueOf(batch), norm, tta, String.valueOf(fuse));
+        return LOADED.computeIfAbsent(key, k -> {
             SplitModel m = Models.load(Path.of(model), layer, null);
             return new ExecutorModel(m, new ExplainEngine(m, Methods.create(method, batch), Normalization.parse(norm),
-                    "flip".equals(tta)));
+                    "flip".equals(tta), fuse == null ? null : Fusion.parse(fuse)));
         });
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  * mapping the driver decided, the output folder (for the heatmaps and the part files) and the
  * driver's working folder, which relative image paths are relative to.
  */
-public record LabelSpec(String model, String layer, String method, String norm, String tta, double threshold, boolean allBoxes, int topK,
+public record LabelSpec(String model, String layer, String method, String norm, String tta, String fuse, double threshold, boolean allBoxes, int topK,
                         double minScore, double nms, boolean grabCut, int batch, String out, String base, boolean maps, String settings,
                         LinkedHashMap<String, Long> categoryIds, LinkedHashMap<Integer, String> categoryOfClass)
         implements Serializable {

@@ -41,8 +41,9 @@ public final class SparkLabelJob {
     private SparkLabelJob() {}
 
     /** The model on the driver (in local mode the same instance the tasks use), for its labels and input size. */
-    public static SplitModel driverModel(Path model, String layer, String method, int batch, String norm, String tta) {
-        return ExecutorModel.get(model.toAbsolutePath().toString(), layer, method, batch, norm, tta).model;
+    public static SplitModel driverModel(Path model, String layer, String method, int batch, String norm, String tta,
+                                         String fuse) {
+        return ExecutorModel.get(model.toAbsolutePath().toString(), layer, method, batch, norm, tta, fuse).model;
     }
 
     /**
@@ -139,9 +140,9 @@ public final class SparkLabelJob {
     }
 
     /** The spec every task gets. */
-    public static LabelSpec spec(Path model, String layer, String method, String norm, String tta, LabelJob.Options o, Path out, boolean maps,
+    public static LabelSpec spec(Path model, String layer, String method, String norm, String tta, String fuse, LabelJob.Options o, Path out, boolean maps,
                                  String settings, LabelPlan plan) {
-        return new LabelSpec(model.toString(), layer, method, norm, tta, o.threshold, o.boxes == BoxExtractor.Mode.ALL,
+        return new LabelSpec(model.toString(), layer, method, norm, tta, fuse, o.threshold, o.boxes == BoxExtractor.Mode.ALL,
                 o.topK, o.minScore, o.nms, o.grabCut, o.batch, out.toAbsolutePath().toString(),
                 Path.of("").toAbsolutePath().toString(), maps, settings, new LinkedHashMap<>(plan.categoryIds()),
                 plan.categoryOfClass() == null ? null : new LinkedHashMap<>(plan.categoryOfClass()));

@@ -1,6 +1,7 @@
 package dev.heatbox.tune;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.heatbox.explain.Fusion;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Json;
 import java.io.IOException;
@@ -8,11 +9,12 @@ import java.nio.file.Path;
 
 /**
  * How to make boxes from a model, as {@code heatbox tune} picked it on labelled images: the method,
- * the layer, the map's normalization and test-time augmentation, and the box threshold τ (a fraction
+ * the layer (and, for fusion, {@code fuse}: "max:L2,L3" or "mean:…", later layers combined with it),
+ * the map's normalization and test-time augmentation, and the box threshold τ (a fraction
  * of the map's max; largest component). The measured figures say what it scored where it was tuned.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Recipe(String method, String layer, String norm, String tta, double threshold, String boxes, String refine,
+public record Recipe(String method, String layer, String fuse, String norm, String tta, double threshold, String boxes, String refine,
                      Double maxBoxAccV2, Double gtKnownLoc, Double secondsPerImage, Double costVsGradCam, String tunedOn) {
 
     public void write(Path file) {
@@ -24,6 +26,13 @@ public record Recipe(String method, String layer, String norm, String tta, doubl
             Recipe r = Json.MAPPER.treeToValue(Json.readTree(file), Recipe.class);
             if (r.method() == null || r.norm() == null || r.tta() == null || !(r.threshold() >= 0 && r.threshold() < 1)) {
                 throw BadInputException.of(file, "a recipe needs method, norm, tta and a threshold in [0, 1)");
+            }
+            if (r.fuse() != null) {
+                try {
+                    Fusion.parse(r.fuse());
+                } catch (IllegalArgumentException e) {
+                    throw BadInputException.of(file, e.getMessage());
+                }
             }
             return r;
         } catch (IOException | IllegalArgumentException e) {

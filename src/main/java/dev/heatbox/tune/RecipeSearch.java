@@ -1,35 +1,59 @@
 package dev.heatbox.tune;
 
-import dev.heatbox.data.ClassMap;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.heatbox.data.DatasetFolder;
-import dev.heatbox.data.PixelBox;
 import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Explanation;
+import dev.heatbox.explain.Fusion;
 import dev.heatbox.explain.GroundTruthTargets;
 import dev.heatbox.explain.Methods;
 import dev.heatbox.explain.Normalization;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.score.MaxBoxAcc;
-import dev.heatbox.util.BadInputException;
-import dev.heatbox.util.Cv;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Tries recipes on a labelled dataset folder, GT-known (each image explained for its first labelled
- * category, as wsolevaluation does): for each (method, layer, normalization, TTA), MaxBoxAccV2 and
- * GT-known Loc@0.5 at the best τ of the largest-component rule, and seconds per image. Images are
- * decoded once; a layer's model is loaded once for all its variants.
+ * category, as wsolevaluation does), cheap evaluations first:
+ * <ol>
+ *   <li>per method and augmentation, one tapped pass gives every layer's maps ({@link LayerPass}); each
+ *       layer × normalization is scored from them (MaxBoxAccV2; GT-known Loc@0.5 at the best τ of the
+ *       largest-component rule);
+ *   <li>fusions of the best single layers that do not repeat each other (mean map correlation below
+ *       {@value #REDUNDANT}), by max and by mean, scored the same way;
+ *   <li>the baseline (the first method at the model's own layer), the best single layer and the best
+ *       rows run again as the recipe would run, timed: only timed rows can become the recipe.
+ * </ol>
  */
 public final class RecipeSearch {
-    /** One tried recipe and what it scored. */
-    public record Row(Recipe recipe, double maxBoxAccV2, double gtKnownLoc, double secondsPerImage) {}
+    /** Layers whose maps correlate at least this much on average add nothing to a fusion. */
+    static final double REDUNDANT = 0.9;
+
+    /** One tried recipe and what it scored; seconds only for rows run as the recipe would run. */
+    public record Row(Recipe recipe, double maxBoxAccV2, double gtKnownLoc, Double secondsPerImage,
+                      @JsonIgnore MaxBoxAcc v2, @JsonIgnore MaxBoxAcc v1) {
+        public Row(Recipe recipe, double maxBoxAccV2, double gtKnownLoc, Double secondsPerImage) {
+            this(recipe, maxBoxAccV2, gtKnownLoc, secondsPerImage, null, null);
+        }
+
+        boolean timed() {
+            return secondsPerImage != null;
+        }
+
+        String key() {
+            Recipe r = recipe;
+            return String.join("|", r.method(), r.layer(), String.valueOf(r.fuse()), r.norm(), r.tta());
+        }
+    }
 
     private final Path model;
     private final DatasetFolder.Loaded data;
@@ -45,95 +69,127 @@ public final class RecipeSearch {
         this.log = log;
     }
 
-    /** Every combination, in the order given (cheap ones first is the caller's choice), one row each. */
-    public List<Row> run(List<String> methods, List<String> layers, List<String> norms, List<String> ttas) {
+    /**
+     * @param layers layers to try, the model's own layer first (the baseline's)
+     * @param fuseUpTo largest number of layers in a fusion (below 2: none)
+     * @param timedRows how many of the best rows are run again and timed
+     */
+    public List<Row> run(List<String> methods, List<String> layers, List<String> norms, List<String> ttas, int fuseUpTo,
+                         int timedRows) {
+        TuneImages ex;
+        List<String> ordered = new ArrayList<>();
+        try (SplitModel m = Models.load(model, null, null)) {
+            ex = TuneImages.read(data, classes, m);
+            Set<String> wanted = new LinkedHashSet<>(layers);
+            m.layers().forEach(l -> {
+                if (wanted.contains(l.name())) {
+                    ordered.add(l.name()); // graph order: the earliest is the split, the rest are tapped
+                }
+            });
+            wanted.removeAll(ordered);
+            if (!wanted.isEmpty()) {
+                throw new dev.heatbox.util.BadInputException("unknown layers: " + String.join(", ", wanted) + " (heatbox layers lists them)");
+            }
+        }
+        String tunedOn = data.dir().getFileName() + " (" + ex.size() + " images)";
         List<Row> rows = new ArrayList<>();
-        int total = methods.size() * layers.size() * norms.size() * ttas.size();
         long t0 = System.nanoTime();
-        for (String layer : layers) {
-            try (SplitModel m = Models.load(model, layer.equals("default") ? null : layer, null)) {
-                Examples ex = examples(m);
-                warmUp(m, ex, methods.get(0)); // the first pass of a model is slower: keep it out of the timings
-                for (String method : methods) {
-                    for (String tta : ttas) {
-                        for (String norm : norms) {
-                            rows.add(score(m, ex, method, norm, tta));
-                            double secs = (System.nanoTime() - t0) / 1e9;
-                            long eta = Math.round(secs / rows.size() * (total - rows.size()));
-                            Row r = rows.get(rows.size() - 1);
-                            log.printf(Locale.ROOT, "[%d/%d] %-10s %-22s %-8s %-5s MaxBoxAccV2 %.3f  GT-known %.3f  %.3f s/img  ETA %d:%02d%n",
-                                    rows.size(), total, method, m.layer(), norm, tta, r.maxBoxAccV2(), r.gtKnownLoc(),
-                                    r.secondsPerImage(), eta / 60, eta % 60);
-                        }
+        int passes = methods.size() * ttas.size();
+        int done = 0;
+        for (String method : methods) {
+            for (String tta : ttas) {
+                LayerPass pass = LayerPass.run(model, ex, method, tta.equals("flip"), ordered, batch, log);
+                List<Row> singles = new ArrayList<>();
+                for (String layer : ordered) {
+                    for (String norm : norms) {
+                        singles.add(score(pass, ex, method, List.of(layer), null, norm, tta, tunedOn));
                     }
                 }
+                rows.addAll(singles);
+                if (fuseUpTo >= 2) {
+                    rows.addAll(fusions(pass, ex, method, tta, norms, singles, fuseUpTo, tunedOn));
+                }
+                done++;
+                long eta = Math.round((System.nanoTime() - t0) / 1e9 / done * (passes - done));
+                Row best = rows.stream().max(BY_QUALITY).orElseThrow();
+                log.printf(Locale.ROOT, "[%d/%d] %s, tta %s: %d layers scored; best so far %s MaxBoxAccV2 %.3f  ETA %d:%02d%n",
+                        done, passes, method, tta, ordered.size(), name(best.recipe()), best.maxBoxAccV2(), eta / 60, eta % 60);
             }
         }
-        return rows;
+        return timeBest(rows, ex, methods.get(0), layers.get(0), norms.get(0), ttas.get(0), timedRows, tunedOn);
     }
 
-    /** The decoded images, each with its first labelled category's targets and boxes. */
-    private record Examples(List<float[]> tensors, List<List<GroundTruthTargets.Target>> targets,
-                            List<List<PixelBox>> boxes, List<int[]> sizes) {}
+    static final Comparator<Row> BY_QUALITY = Comparator.comparingDouble(Row::maxBoxAccV2).thenComparingDouble(Row::gtKnownLoc);
 
-    private Examples examples(SplitModel m) {
-        Cv.load();
-        GroundTruthTargets gt = new GroundTruthTargets(data.coco(), classes == null ? null : ClassMap.read(classes, m.labels()),
-                m.labels());
-        Map<Long, String> names = data.categoryNames();
-        Examples ex = new Examples(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        for (DatasetFolder.Item it : data.items()) {
-            if (it.categories().isEmpty()) {
-                continue;
+    /** The best distinct layers (min-max rows), fused 2, 3, … at a time by max and by mean. */
+    private List<Row> fusions(LayerPass pass, TuneImages ex, String method, String tta, List<String> norms, List<Row> singles,
+                              int upTo, String tunedOn) {
+        List<Row> byQuality = singles.stream().filter(r -> r.recipe().norm().equals(norms.get(0)))
+                .sorted(BY_QUALITY.reversed()).toList();
+        List<String> chosen = new ArrayList<>();
+        for (Row r : byQuality) {
+            String l = r.recipe().layer();
+            if (chosen.size() < upTo && chosen.stream().allMatch(c -> correlation(pass, ex, c, l) < REDUNDANT)) {
+                chosen.add(l);
             }
-            long first = it.categories().get(0); // WSOL's image class: the first annotation's category
-            List<GroundTruthTargets.Target> t = gt.of(it.image()).stream().filter(x -> x.categoryId() == first).toList();
-            if (t.isEmpty()) {
-                continue; // no model class stands for it
-            }
-            List<PixelBox> boxes = new ArrayList<>();
-            for (int b = 0; b < it.boxes().size(); b++) {
-                if (it.categories().get(b) == first) {
-                    boxes.add(it.boxes().get(b));
+        }
+        List<Row> out = new ArrayList<>();
+        for (int k = 2; k <= chosen.size(); k++) {
+            List<String> set = new ArrayList<>(chosen.subList(0, k));
+            set.sort(Comparator.comparingInt(l -> pass.order(l)));
+            for (Fusion.Mode mode : Fusion.Mode.values()) {
+                for (String norm : norms) {
+                    out.add(score(pass, ex, method, set, mode, norm, tta, tunedOn));
                 }
             }
-            ex.tensors().add(m.input().toTensor(Cv.read(it.image(), m.input().grey())));
-            ex.targets().add(t);
-            ex.boxes().add(boxes);
-            ex.sizes().add(new int[] {it.width(), it.height()});
         }
-        if (ex.tensors().isEmpty()) {
-            throw BadInputException.of(data.dir(), "no image whose first labelled category has a model class ("
-                    + names.size() + " categories; give --classes)");
-        }
-        return ex;
+        return out;
     }
 
-    private void warmUp(SplitModel m, Examples ex, String method) {
-        int n = Math.min(batch, ex.tensors().size());
-        new ExplainEngine(m, Methods.create(method, batch)).explain(ex.tensors().subList(0, n),
-                GroundTruthTargets.rule(ex.targets().subList(0, n), 0, m.labels()));
+    /** Mean over images of the Pearson correlation of two layers' maps at input size. */
+    private static double correlation(LayerPass pass, TuneImages ex, String a, String b) {
+        return IntStream.range(0, ex.size()).mapToDouble(i -> pearson(pass.atInputSize(List.of(a), null, i),
+                pass.atInputSize(List.of(b), null, i))).average().orElse(0);
     }
 
-    private Row score(SplitModel m, Examples ex, String method, String norm, String tta) {
-        ExplainEngine engine = new ExplainEngine(m, Methods.create(method, batch), Normalization.parse(norm), "flip".equals(tta));
+    static double pearson(float[] x, float[] y) {
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < x.length; i++) {
+            mx += x[i];
+            my += y[i];
+        }
+        mx /= x.length;
+        my /= y.length;
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxx == 0 || syy == 0 ? 0 : sxy / Math.sqrt(sxx * syy);
+    }
+
+    private Row score(LayerPass pass, TuneImages ex, String method, List<String> layers, Fusion.Mode mode, String norm, String tta,
+                      String tunedOn) {
+        Normalization n = Normalization.parse(norm);
+        List<float[]> maps = IntStream.range(0, ex.size()).parallel()
+                .mapToObj(i -> n.apply(pass.atInputSize(layers, mode, i))).toList();
+        String fuse = mode == null ? null : new Fusion(mode, layers.subList(1, layers.size())).toString();
+        return scored(maps, ex, new Recipe(method, layers.get(0), fuse, norm, tta, 0, "largest", null, null, null, null, null, tunedOn),
+                null);
+    }
+
+    /** MaxBoxAccV2 and GT-known Loc at the best τ of these maps; the recipe takes that τ and the figures. */
+    private static Row scored(List<float[]> maps, TuneImages ex, Recipe r, Double seconds) {
         MaxBoxAcc v2 = MaxBoxAcc.v2(0.01);
         MaxBoxAcc v1 = MaxBoxAcc.v1(0.01);
-        long t0 = System.nanoTime();
-        for (int s = 0; s < ex.tensors().size(); s += batch) {
-            int e = Math.min(ex.tensors().size(), s + batch);
-            List<Explanation> maps = engine.explain(ex.tensors().subList(s, e),
-                    GroundTruthTargets.rule(ex.targets().subList(s, e), 0, m.labels()));
-            for (int i = 0; i < maps.size(); i++) {
-                Explanation x = maps.get(i);
-                int[] size = ex.sizes().get(s + i);
-                List<PixelBox> gt = new ArrayList<>();
-                ex.boxes().get(s + i).forEach(b -> gt.add(b.resizedLikeWsol(size[0], size[1], x.width(), x.height())));
-                v2.accumulate(x.map(), x.height(), x.width(), gt);
-                v1.accumulate(x.map(), x.height(), x.width(), gt);
-            }
+        for (int i = 0; i < maps.size(); i++) {
+            v2.accumulate(maps.get(i), ex.mapHeight(), ex.mapWidth(), ex.boxes().get(i));
+            v1.accumulate(maps.get(i), ex.mapHeight(), ex.mapWidth(), ex.boxes().get(i));
         }
-        double secs = (System.nanoTime() - t0) / 1e9 / ex.tensors().size();
         double[] curve = v1.curves()[0];
         int best = 0;
         for (int t = 1; t < curve.length; t++) {
@@ -141,24 +197,77 @@ public final class RecipeSearch {
                 best = t;
             }
         }
-        double tau = v1.taus()[best];
-        Recipe r = new Recipe(method, m.layer(), norm, tta, tau, "largest", null, v2.mean(), curve[best], secs, null,
-                data.dir().getFileName() + " (" + ex.tensors().size() + " images)");
-        return new Row(r, v2.mean(), curve[best], secs);
+        Recipe x = new Recipe(r.method(), r.layer(), r.fuse(), r.norm(), r.tta(), v1.taus()[best], r.boxes(), r.refine(), v2.mean(),
+                curve[best], seconds, null, r.tunedOn());
+        return new Row(x, v2.mean(), curve[best], seconds, v2, v1);
+    }
+
+    /** Runs the baseline, the best single layer and the best rows as the recipe would, timed; they replace their untimed rows. */
+    private List<Row> timeBest(List<Row> rows, TuneImages ex, String method, String layer, String norm, String tta, int n,
+                               String tunedOn) {
+        Row baseline = rows.stream().filter(r -> r.recipe().method().equals(method) && r.recipe().layer().equals(layer)
+                && r.recipe().fuse() == null && r.recipe().norm().equals(norm) && r.recipe().tta().equals(tta)).findFirst().orElseThrow();
+        List<Row> sorted = rows.stream().sorted(BY_QUALITY.reversed()).toList();
+        Set<Row> toTime = new LinkedHashSet<>();
+        toTime.add(baseline);
+        sorted.stream().filter(r -> r.recipe().fuse() == null).findFirst().ifPresent(toTime::add);
+        sorted.stream().limit(n).forEach(toTime::add);
+        List<Row> out = new ArrayList<>(rows);
+        out.remove(baseline);
+        out.add(0, baseline); // first: the row costs are measured against
+        int k = 0;
+        for (Row r : toTime) {
+            Row t = timed(r.recipe(), ex, tunedOn);
+            out.set(out.indexOf(r), t);
+            k++;
+            log.printf(Locale.ROOT, "[timed %d/%d] %-40s MaxBoxAccV2 %.3f  GT-known %.3f  %.3f s/img%s%n", k, toTime.size(),
+                    name(t.recipe()), t.maxBoxAccV2(), t.gtKnownLoc(), t.secondsPerImage(),
+                    Math.abs(t.maxBoxAccV2() - r.maxBoxAccV2()) > 1e-9 ? String.format(Locale.ROOT, " (from the shared pass: %.3f)",
+                            r.maxBoxAccV2()) : "");
+        }
+        return out;
+    }
+
+    private Row timed(Recipe r, TuneImages ex, String tunedOn) {
+        try (SplitModel m = Models.load(model, r.layer(), null)) {
+            ExplainEngine e = new ExplainEngine(m, Methods.create(r.method(), batch), Normalization.parse(r.norm()), r.tta().equals("flip"),
+                    r.fuse() == null ? null : Fusion.parse(r.fuse()));
+            int warm = Math.min(batch, ex.size()); // the first pass of a model is slower: keep it out of the timing
+            e.explain(ex.tensors().subList(0, warm), GroundTruthTargets.rule(ex.targets().subList(0, warm), 0, m.labels()));
+            List<float[]> maps = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int s = 0; s < ex.size(); s += batch) {
+                int end = Math.min(ex.size(), s + batch);
+                for (Explanation x : e.explain(ex.tensors().subList(s, end), GroundTruthTargets.rule(ex.targets().subList(s, end), 0,
+                        m.labels()))) {
+                    maps.add(x.map());
+                }
+            }
+            double secs = (System.nanoTime() - t0) / 1e9 / ex.size();
+            return scored(maps, ex, r, secs);
+        }
+    }
+
+    static String name(Recipe r) {
+        return r.method() + " " + (r.fuse() == null ? r.layer() : r.fuse().replace(":", "(" + r.layer() + ",") + ")") + " "
+                + r.norm() + (r.tta().equals("none") ? "" : " " + r.tta());
     }
 
     /**
-     * The recipe to ship: the best MaxBoxAccV2 (then GT-known Loc) among those costing at most
-     * {@code maxCost} times the first row's time (the plain baseline, listed first).
+     * The recipe to ship: the best MaxBoxAccV2 (then GT-known Loc) among timed rows costing at most
+     * {@code maxCost} times the first row's time (the baseline, listed first among the timed).
      */
     public static Recipe pick(List<Row> rows, double maxCost) {
-        double base = rows.get(0).secondsPerImage();
-        Row best = rows.stream().filter(r -> r.secondsPerImage() <= maxCost * base)
-                .max(Comparator.comparingDouble(Row::maxBoxAccV2).thenComparingDouble(Row::gtKnownLoc)
-                        .thenComparing(r -> -r.secondsPerImage()))
-                .orElse(rows.get(0));
+        double base = baseline(rows).secondsPerImage();
+        Row best = rows.stream().filter(r -> r.timed() && r.secondsPerImage() <= maxCost * base)
+                .max(BY_QUALITY.thenComparing(r -> -r.secondsPerImage())).orElse(baseline(rows));
         Recipe r = best.recipe();
-        return new Recipe(r.method(), r.layer(), r.norm(), r.tta(), r.threshold(), r.boxes(), r.refine(), r.maxBoxAccV2(), r.gtKnownLoc(),
-                r.secondsPerImage(), best.secondsPerImage() / base, r.tunedOn());
+        return new Recipe(r.method(), r.layer(), r.fuse(), r.norm(), r.tta(), r.threshold(), r.boxes(), r.refine(), r.maxBoxAccV2(),
+                r.gtKnownLoc(), r.secondsPerImage(), best.secondsPerImage() / base, r.tunedOn());
+    }
+
+    /** The first timed row: the baseline costs are measured against. */
+    public static Row baseline(List<Row> rows) {
+        return rows.stream().filter(Row::timed).findFirst().orElseThrow();
     }
 }

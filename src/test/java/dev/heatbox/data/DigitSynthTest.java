@@ -149,4 +149,43 @@ class DigitSynthTest {
             assertEquals(test.categoryNames().get(it.categories().get(0)), voc.objects().get(0).name());
         }
     }
+
+    @Test
+    void greyNoiseBackgroundsKeepTheLayoutAndTheBoxAndLiftEveryPixel() {
+        DigitSynth.Options black = new DigitSynth.Options();
+        DigitSynth.Options grey = new DigitSynth.Options();
+        grey.background = "grey-noise";
+        DigitSynth a = new DigitSynth(mnist, black);
+        DigitSynth b = new DigitSynth(mnist, grey);
+        int[] pool = a.sourcePools()[0];
+        Random ra = new Random(5);
+        Random rb = new Random(5);
+        int noisy = 0;
+        for (int i = 0; i < 50; i++) {
+            DigitSynth.Sample x = a.generate(pool, i, ra);
+            DigitSynth.Sample y = b.generate(pool, i, rb);
+            assertEquals(x.label(), y.label());
+            assertEquals(x.box(), y.box(), "same layout, same box");
+            int minBackground = 255;
+            double sum = 0;
+            double sq = 0;
+            int n = 0;
+            for (int p = 0; p < x.pixels().length; p++) {
+                if (x.pixels()[p] == 0) { // background in the black image
+                    int v = y.pixels()[p] & 0xff;
+                    minBackground = Math.min(minBackground, v);
+                    sum += v;
+                    sq += (double) v * v;
+                    n++;
+                }
+            }
+            double mean = sum / n;
+            assertTrue(mean >= 35 && mean <= 165, "background level " + mean);
+            if (Math.sqrt(sq / n - mean * mean) > 3) {
+                noisy++;
+            }
+            assertTrue(minBackground > 0 || mean < 60, "the grey lifts the background");
+        }
+        assertTrue(noisy > 30, "most images carry sensor noise: " + noisy + " of 50");
+    }
 }

@@ -16,7 +16,7 @@ import picocli.CommandLine;
 
 class RecipeTest {
     static RecipeSearch.Row row(String method, double v2, double loc, double secs) {
-        return new RecipeSearch.Row(new Recipe(method, "l", "minmax", "none", 0.3, "largest", null, v2, loc, secs, null, "t"), v2, loc, secs);
+        return new RecipeSearch.Row(new Recipe(method, "l", null, "minmax", "none", 0.3, "largest", null, v2, loc, secs, null, "t"), v2, loc, secs);
     }
 
     @Test
@@ -36,7 +36,7 @@ class RecipeTest {
 
     @Test
     void aRecipeRoundTrips(@TempDir Path tmp) {
-        Recipe r = new Recipe("layercam", "l51", "ivr:0.4", "flip", 0.45, "largest", "grabcut", 0.4, 0.41, 0.2, 1.5, "coco-sample (24 images)");
+        Recipe r = new Recipe("layercam", "l51", "mean:l52,l60", "ivr:0.4", "flip", 0.45, "largest", "grabcut", 0.4, 0.41, 0.2, 1.5, "coco-sample (24 images)");
         r.write(tmp.resolve("recipe.json"));
         assertEquals(r, Recipe.read(tmp.resolve("recipe.json")));
     }
@@ -56,7 +56,7 @@ class RecipeTest {
             Files.copy(Path.of("datasets/coco-sample/images").resolve(n), images.resolve(n));
         }
         String model = "models/mobilenet_v1_0.25_128";
-        new Recipe("layercam", null, "ivr:0.4", "flip", 0.45, "largest", null, null, null, null, null, null).write(tmp.resolve("r.json"));
+        new Recipe("layercam", null, null, "ivr:0.4", "flip", 0.45, "largest", null, null, null, null, null, null).write(tmp.resolve("r.json"));
         String[] common = {"label", "--model", model, "--images", images.toString(), "--format", "coco", "--no-maps"};
         assertEquals(0, heatbox(concat(common, "--out", tmp.resolve("explicit").toString(), "--method", "layercam",
                 "--norm", "ivr:0.4", "--tta", "flip", "--threshold", "0.45")));
@@ -67,6 +67,45 @@ class RecipeTest {
         assertEquals(0, heatbox(concat(common, "--out", tmp.resolve("override").toString(), "--recipe", tmp.resolve("r.json").toString(),
                 "--threshold", "0.9")));
         assertNotEquals(Files.readString(tmp.resolve("recipe/coco/results.json")), Files.readString(tmp.resolve("override/coco/results.json")));
+    }
+
+    @Test
+    void labelUsesTheModelFoldersRecipeUnlessToldNone(@TempDir Path tmp) throws Exception {
+        Path images = tmp.resolve("images");
+        Files.createDirectories(images);
+        for (String n : new String[] {"val2017_000000519208.jpg", "train2017_000000425988.jpg"}) {
+            Files.copy(Path.of("datasets/coco-sample/images").resolve(n), images.resolve(n));
+        }
+        Path model = tmp.resolve("model");
+        Files.createDirectories(model);
+        try (var files = Files.list(Path.of("models/mobilenet_v1_0.25_128"))) {
+            for (Path f : files.toList()) {
+                Files.createSymbolicLink(model.resolve(f.getFileName()), f.toAbsolutePath());
+            }
+        }
+        new Recipe("layercam", null, null, "ivr:0.4", "none", 0.45, "largest", null, null, null, null, null, null)
+                .write(model.resolve("recipe.json"));
+        String[] common = {"label", "--model", model.toString(), "--images", images.toString(), "--format", "coco", "--no-maps"};
+        assertEquals(0, heatbox(concat(common, "--out", tmp.resolve("default").toString())));
+        assertEquals(0, heatbox(concat(common, "--out", tmp.resolve("explicit").toString(), "--method", "layercam",
+                "--norm", "ivr:0.4", "--threshold", "0.45")));
+        assertEquals(0, heatbox(concat(common, "--out", tmp.resolve("none").toString(), "--recipe", "none")));
+        assertEquals(0, heatbox(concat(common, "--out", tmp.resolve("plain").toString(), "--recipe", "none", "--method", "gradcam")));
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("explicit/coco/results.json")),
+                Files.readAllBytes(tmp.resolve("default/coco/results.json")));
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("plain/coco/results.json")),
+                Files.readAllBytes(tmp.resolve("none/coco/results.json")));
+        assertNotEquals(Files.readString(tmp.resolve("default/coco/results.json")), Files.readString(tmp.resolve("none/coco/results.json")));
+    }
+
+    @Test
+    void aBadFusionIsAUsageErrorAndABadRecipeNamesItsFile(@TempDir Path tmp) throws Exception {
+        String[] common = {"label", "--model", "models/mobilenet_v1_0.25_128", "--images", "datasets/coco-sample/images",
+            "--out", tmp.resolve("o").toString()};
+        assertEquals(2, heatbox(concat(common, "--fuse", "sum:l1")));
+        Files.writeString(tmp.resolve("r.json"), "{\"method\": \"layercam\", \"norm\": \"minmax\", \"tta\": \"none\","
+                + " \"threshold\": 0.3, \"fuse\": \"avg:x\"}");
+        assertEquals(3, heatbox(concat(common, "--recipe", tmp.resolve("r.json").toString())));
     }
 
     @Test
