@@ -93,7 +93,7 @@ public final class AuditCommand implements Callable<Integer> {
             Map<String, List<Integer>> classesOf = GroundTruthTargets.classesOf(
                     classes == null ? null : ClassMap.read(classes, m.labels()), m.labels());
             ExplainEngine engine = new ExplainEngine(m, Methods.create(method, batch), mapOptions.normalization(spec),
-                    mapOptions.flip(spec), mapOptions.fusion(spec));
+                    mapOptions.tta(spec), mapOptions.fusion(spec));
             BoxExtractor camRule = new BoxExtractor(threshold, BoxExtractor.Mode.LARGEST);
             EvidenceAudit audit = new EvidenceAudit();
             Map<String, List<AuditPage.Example>> examples = new HashMap<>();

@@ -209,7 +209,7 @@ public final class ExplainCommand implements Callable<Integer> {
         mo.slicSize = slicSize;
         mo.slicRuler = slicRuler;
         Method meth = Methods.create(methodName, mo, m.input().width);
-        ExplainEngine engine = new ExplainEngine(m, meth, mapOptions.normalization(spec), mapOptions.flip(spec), mapOptions.fusion(spec));
+        ExplainEngine engine = new ExplainEngine(m, meth, mapOptions.normalization(spec), mapOptions.tta(spec), mapOptions.fusion(spec));
         List<Map<String, Object>> index = new ArrayList<>();
         long t0 = System.nanoTime();
         int explained = 0;

@@ -137,7 +137,7 @@ public final class LabelCommand implements Callable<Integer> {
         }
         mapOptions.fusion(spec);
         mapOptions.normalization(spec); // a bad --norm or --tta is a usage error before any work
-        mapOptions.flip(spec);
+        mapOptions.tta(spec);
         if (!refine.equals("none") && !refine.equals("grabcut")) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--refine: none or grabcut");
         }
@@ -167,7 +167,7 @@ public final class LabelCommand implements Callable<Integer> {
             LabelJob.Result r;
             try (dev.heatbox.job.Journal journal = done.isEmpty() ? dev.heatbox.job.Journal.start(journalFile, settings)
                     : dev.heatbox.job.Journal.reopen(journalFile)) {
-                r = new LabelJob(m, new ExplainEngine(m, Methods.create(method, batch), mapOptions.normalization(spec), mapOptions.flip(spec),
+                r = new LabelJob(m, new ExplainEngine(m, Methods.create(method, batch), mapOptions.normalization(spec), mapOptions.tta(spec),
                         mapOptions.fusion(spec)), o, System.err)
                         .run(files, map, truth, ReviewPage.MAX_ITEMS, done, journal);
             }

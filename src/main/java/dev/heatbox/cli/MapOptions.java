@@ -2,6 +2,7 @@ package dev.heatbox.cli;
 
 import dev.heatbox.explain.Fusion;
 import dev.heatbox.explain.Normalization;
+import dev.heatbox.explain.Tta;
 import dev.heatbox.tune.Recipe;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,9 +21,10 @@ public final class MapOptions {
         "clips at 0 and divides by the max, so a background floor does not reach the box threshold"})
     String norm;
 
-    @Option(names = "--tta", defaultValue = "none", paramLabel = "none|flip", description = {
-        "test-time augmentation (default ${DEFAULT-VALUE}); flip: the map of the mirrored image, mirrored back and averaged",
-        "with the map of the image (same target class; twice the cost)"})
+    @Option(names = "--tta", defaultValue = "none", paramLabel = "none|flip|xS|flip+xS…", description = {
+        "test-time augmentation (default ${DEFAULT-VALUE}): maps of other views of the image (same target class) brought",
+        "back and averaged with its own; flip: mirrored (twice the cost); xS: enlarged S times, e.g. x1.5 (CAM family;",
+        "1 + S² the cost); joined by +, e.g. flip+x1.5 (four views)"})
     String tta;
 
     @Option(names = "--fuse", paramLabel = "max|mean:LAYER,…", description = {
@@ -80,11 +82,12 @@ public final class MapOptions {
         return r;
     }
 
-    boolean flip(CommandLine.Model.CommandSpec spec) {
-        if (!tta.equals("none") && !tta.equals("flip")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--tta: none or flip");
+    Tta tta(CommandLine.Model.CommandSpec spec) {
+        try {
+            return Tta.parse(tta);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tta: " + e.getMessage());
         }
-        return tta.equals("flip");
     }
 
     Normalization normalization(CommandLine.Model.CommandSpec spec) {

@@ -1,6 +1,7 @@
 package dev.heatbox.cli;
 
 import dev.heatbox.data.DatasetFolder;
+import dev.heatbox.explain.Tta;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.tune.Recipe;
@@ -10,7 +11,6 @@ import dev.heatbox.util.AtomicFiles;
 import dev.heatbox.util.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,12 +19,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "tune", mixinStandardHelpOptions = true,
-        description = {"Pick how to make boxes from a model on a few labelled images: tries every method x layer x",
-            "normalization x test-time augmentation, GT-known (each image explained for its first labelled category),",
-            "and writes OUT/tune.md (MaxBoxAccV2, GT-known Loc@0.5 at the best threshold, seconds per image, cost",
-            "against the first row), OUT/tune.json and OUT/recipe.json (the best MaxBoxAccV2 costing at most",
-            "--max-cost times the first row), which `heatbox label --recipe` takes. Figures are on the tuning images:",
-            "check a recipe on images it was not tuned on."})
+        description = {"Pick how to make boxes from a model on a few labelled images, GT-known (each image explained for",
+            "its first labelled category). Per method and augmentation one pass (every layer tapped from one forward and",
+            "backward per batch) scores every layer x normalization; then fusions of the best distinct layers (max and",
+            "mean); then the baseline (the first method at the model's layer), the best single layer and the best --timed",
+            "rows run again as the recipe would, timed. Writes OUT/tune.md (MaxBoxAccV2, GT-known Loc@0.5 at the best",
+            "threshold, paired-bootstrap intervals against the baseline, seconds per image, cost), OUT/tune.json and",
+            "OUT/recipe.json (the best timed row costing at most --max-cost times the baseline), which --recipe takes;",
+            "copy it into the model folder and label uses it by default. Figures are on the tuning images: check a recipe",
+            "on images it was not tuned on."})
 public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model folder")
     Path model;
@@ -49,7 +52,7 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--norms", split = ",", defaultValue = "minmax,ivr:0.4,ivr:0.6", description = "normalizations (default ${DEFAULT-VALUE})")
     List<String> norms;
 
-    @Option(names = "--tta", split = ",", defaultValue = "none,flip", description = "augmentations (default ${DEFAULT-VALUE})")
+    @Option(names = "--tta", split = ",", defaultValue = "none,flip", description = "augmentations: none, flip, xS, flip+xS… (default ${DEFAULT-VALUE})")
     List<String> ttas;
 
     @Option(names = "--fuse-up-to", defaultValue = "3",
@@ -69,8 +72,10 @@ public final class TuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         for (String t : ttas) {
-            if (!t.equals("none") && !t.equals("flip")) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--tta: none or flip");
+            try {
+                Tta.parse(t);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--tta: " + e.getMessage());
             }
         }
         LabelCommand.checkWritable(out);

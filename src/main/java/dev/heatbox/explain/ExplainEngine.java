@@ -10,6 +10,8 @@ import dev.heatbox.util.BadInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The one engine: runs the trunk (never recorded) and the head (recorded only for methods that
@@ -24,8 +26,10 @@ public final class ExplainEngine {
     private final SplitModel model;
     private final Method method;
     private final Normalization normalization;
-    private final boolean flip;
+    private final Tta tta;
     private final Fusion fusion;
+    /** Methods whose map depends on the feature map only, so an enlarged view's map can be taken. */
+    private static final Set<String> SCALABLE = Set.of("cam", "gradcam", "gradcam++", "xgradcam", "layercam", "hirescam");
 
     public ExplainEngine(SplitModel model, Method method) {
         this(model, method, Normalization.MIN_MAX, false);
@@ -33,11 +37,14 @@ public final class ExplainEngine {
 
     /** @param flip test-time augmentation: average with the mirrored image's map, mirrored back (same target) */
     public ExplainEngine(SplitModel model, Method method, Normalization normalization, boolean flip) {
-        this(model, method, normalization, flip, null);
+        this(model, method, normalization, Tta.of(flip), null);
     }
 
-    /** @param fusion later layers whose maps are fused with the split layer's (the model is told to tap them); null for none */
-    public ExplainEngine(SplitModel model, Method method, Normalization normalization, boolean flip, Fusion fusion) {
+    /**
+     * @param tta test-time augmentation: views of the image whose maps (same target) are averaged
+     * @param fusion later layers whose maps are fused with the split layer's (the model is told to tap them); null for none
+     */
+    public ExplainEngine(SplitModel model, Method method, Normalization normalization, Tta tta, Fusion fusion) {
         if (!model.hasGradients() && !method.blackBox()) {
             throw new BadInputException("method '" + method.name() + "' needs gradients or layer activations, which the "
                     + model.spec().format + " model " + model.spec().name + " does not give; use occlusion, rise or lime,"
@@ -46,7 +53,11 @@ public final class ExplainEngine {
         this.model = model;
         this.method = method;
         this.normalization = normalization;
-        this.flip = flip;
+        if (!tta.scales().isEmpty() && !SCALABLE.contains(method.name())) {
+            throw new BadInputException("TTA scales need a method that reads the feature map only (" + String.join(", ",
+                    new TreeSet<>(SCALABLE)) + "); " + method.name() + " works on the input at the model's size");
+        }
+        this.tta = tta;
         this.fusion = fusion;
         model.tap(fusion == null ? List.of() : fusion.layers());
     }
@@ -72,15 +83,20 @@ public final class ExplainEngine {
     }
 
     public LayerMaps layerMaps(List<float[]> inputs, TargetRule rule) {
+        return layerMaps(inputs, model.input().height, model.input().width, rule);
+    }
+
+    /** The same for inputs of another size (an enlarged TTA view). */
+    public LayerMaps layerMaps(List<float[]> inputs, int height, int width, TargetRule rule) {
         InputSpec in = model.input();
         int n = inputs.size();
-        int per = in.channels() * in.height * in.width;
+        int per = in.channels() * height * width;
         float[] flat = new float[n * per];
         for (int i = 0; i < n; i++) {
             System.arraycopy(inputs.get(i), 0, flat, i * per, per);
         }
         try (NDManager sub = model.manager().newSubManager()) {
-            NDArray x = sub.create(flat, new Shape(n, in.channels(), in.height, in.width));
+            NDArray x = sub.create(flat, new Shape(n, in.channels(), height, width));
             NDArray a = model.features(x);
             NDArray scores;
             NDArray grad = null;
@@ -144,17 +160,36 @@ public final class ExplainEngine {
     public List<Explanation> explain(List<float[]> inputs, TargetRule rule) {
         InputSpec in = model.input();
         LayerMaps lm = layerMaps(inputs, rule);
-        LayerMaps mirrored = flip ? layerMaps(Heatmaps.mirrorInputs(inputs, in.channels(), in.height, in.width),
-                TargetRule.fixed(lm.targets(), model.labels())) : null;
+        List<float[]> maps = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            maps.add(atInputSize(lm, i));
+        }
+        List<Tta.View> views = tta.views();
+        for (Tta.View v : views.subList(1, views.size())) {
+            int h = (int) Math.round(in.height * v.scale());
+            int w = (int) Math.round(in.width * v.scale());
+            List<float[]> view = v.scale() == 1 ? inputs : Heatmaps.resizeInputs(inputs, in.channels(), in.height, in.width, h, w);
+            if (v.mirrored()) {
+                view = Heatmaps.mirrorInputs(view, in.channels(), h, w);
+            }
+            LayerMaps vm = layerMaps(view, h, w, TargetRule.fixed(lm.targets(), model.labels()));
+            for (int i = 0; i < inputs.size(); i++) {
+                float[] m = atInputSize(vm, i); // the view covers the whole image: resizing its map puts it back
+                if (v.mirrored()) {
+                    m = Heatmaps.mirror(m, 1, in.height, in.width);
+                }
+                float[] sum = maps.get(i);
+                for (int j = 0; j < sum.length; j++) {
+                    sum[j] += m[j];
+                }
+            }
+        }
         int[] top1 = TargetRule.rank(0, model.labels()).choose(lm.probs(), inputs.size(), lm.classes());
         List<Explanation> out = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
-            float[] up = atInputSize(lm, i);
-            if (mirrored != null) {
-                float[] back = Heatmaps.mirror(atInputSize(mirrored, i), 1, in.height, in.width);
-                for (int j = 0; j < up.length; j++) {
-                    up[j] = (up[j] + back[j]) / 2;
-                }
+            float[] up = maps.get(i);
+            for (int j = 0; j < up.length; j++) {
+                up[j] /= views.size();
             }
             up = normalization.apply(up);
             int c = lm.classes();

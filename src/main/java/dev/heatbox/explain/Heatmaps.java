@@ -59,6 +59,21 @@ public final class Heatmaps {
         return out;
     }
 
+    /** Each CHW input resized plane by plane (bilinear) to newH×newW: an enlarged TTA view. */
+    public static List<float[]> resizeInputs(List<float[]> inputs, int channels, int h, int w, int newH, int newW) {
+        List<float[]> out = new ArrayList<>(inputs.size());
+        int plane = h * w;
+        for (float[] x : inputs) {
+            float[] y = new float[channels * newH * newW];
+            for (int c = 0; c < channels; c++) {
+                float[] p = resize(java.util.Arrays.copyOfRange(x, c * plane, (c + 1) * plane), h, w, newH, newW);
+                System.arraycopy(p, 0, y, c * newH * newW, p.length);
+            }
+            out.add(y);
+        }
+        return out;
+    }
+
     public static List<float[]> mirrorInputs(List<float[]> inputs, int channels, int h, int w) {
         List<float[]> out = new ArrayList<>(inputs.size());
         inputs.forEach(x -> out.add(mirror(x, channels, h, w)));

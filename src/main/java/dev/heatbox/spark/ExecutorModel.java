@@ -2,6 +2,7 @@ package dev.heatbox.spark;
 
 import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Fusion;
+import dev.heatbox.explain.Tta;
 import dev.heatbox.explain.Methods;
 import dev.heatbox.explain.Normalization;
 import dev.heatbox.model.Models;
@@ -38,7 +39,7 @@ final class ExecutorModel {
         return LOADED.computeIfAbsent(key, k -> {
             SplitModel m = Models.load(Path.of(model), layer, null);
             return new ExecutorModel(m, new ExplainEngine(m, Methods.create(method, batch), Normalization.parse(norm),
-                    "flip".equals(tta), fuse == null ? null : Fusion.parse(fuse)));
+                    Tta.parse(tta), fuse == null ? null : Fusion.parse(fuse)));
         });
     }
 }

@@ -7,6 +7,7 @@ import dev.heatbox.explain.Heatmaps;
 import dev.heatbox.explain.Methods;
 import dev.heatbox.explain.Normalization;
 import dev.heatbox.explain.TargetRule;
+import dev.heatbox.explain.Tta;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.util.BadInputException;
@@ -15,40 +16,39 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * Every layer's raw map of every tuning image for one method and augmentation, from one forward
- * and one backward per batch: the model is split at the earliest layer and taps the others. A model
- * that cannot tap (TorchScript, say) takes one pass per layer. Maps are kept at layer resolution;
- * {@link #atInputSize} builds a single layer's or a fusion's map exactly as {@link ExplainEngine}
- * does, so a variant can be scored without running the model again.
+ * and one backward per batch and view: the model is split at the earliest layer and taps the others.
+ * A model that cannot tap (TorchScript, say) takes one pass per layer. Maps are kept at layer
+ * resolution; {@link #atInputSize} builds a single layer's or a fusion's map as {@link ExplainEngine}
+ * does, so a variant is scored without running the model again.
  */
 final class LayerPass {
-    /** One layer's maps: [image][h·w], and the mirrored image's (flip) or null. */
-    record Maps(float[][] maps, float[][] mirrored, int height, int width) {}
+    /** One layer's maps: [view][image][h·w] with each view's size (views as {@link Tta#views()}). */
+    record Maps(float[][][] maps, int[] heights, int[] widths) {}
 
-    final Map<String, Maps> byLayer = new HashMap<>();
-    final boolean flip;
+    private final Map<String, Maps> byLayer = new HashMap<>();
+    private final List<Tta.View> views;
     private final List<String> order = new ArrayList<>();
     private final int h;
     private final int w;
 
-    private LayerPass(boolean flip, int h, int w) {
-        this.flip = flip;
+    private LayerPass(Tta tta, int h, int w) {
+        this.views = tta.views();
         this.h = h;
         this.w = w;
     }
 
     /** @param layers in graph order */
-    static LayerPass run(Path model, TuneImages ex, String method, boolean flip, List<String> layers, int batch, PrintStream log) {
-        LayerPass p = new LayerPass(flip, ex.mapHeight(), ex.mapWidth());
+    static LayerPass run(Path model, TuneImages ex, String method, Tta tta, List<String> layers, int batch, PrintStream log) {
+        LayerPass p = new LayerPass(tta, ex.mapHeight(), ex.mapWidth());
         p.order.addAll(layers);
         try (SplitModel m = Models.load(model, layers.get(0), null)) {
             ExplainEngine e;
             try {
-                e = new ExplainEngine(m, Methods.create(method, batch), Normalization.MIN_MAX, false,
+                e = new ExplainEngine(m, Methods.create(method, batch), Normalization.MIN_MAX, Tta.NONE,
                         new Fusion(Fusion.Mode.MAX, layers.subList(1, layers.size())));
             } catch (BadInputException cannotTap) {
                 log.println("  (" + cannotTap.getMessage() + ": one pass per layer)");
@@ -69,44 +69,62 @@ final class LayerPass {
 
     private void collect(SplitModel m, ExplainEngine e, TuneImages ex, List<String> layers, int batch) {
         int n = ex.size();
+        int c = m.input().channels();
         for (int s = 0; s < n; s += batch) {
             int end = Math.min(n, s + batch);
             List<float[]> in = ex.tensors().subList(s, end);
-            ExplainEngine.LayerMaps lm = e.layerMaps(in, GroundTruthTargets.rule(ex.targets().subList(s, end), 0, m.labels()));
-            ExplainEngine.LayerMaps mir = flip ? e.layerMaps(Heatmaps.mirrorInputs(in, m.input().channels(), h, w),
-                    TargetRule.fixed(lm.targets(), m.labels())) : null;
-            for (int k = 0; k < layers.size(); k++) {
-                ExplainEngine.LayerMaps one = k == 0 ? lm : lm.tapped().get(k - 1);
-                ExplainEngine.LayerMaps oneMir = mir == null ? null : k == 0 ? mir : mir.tapped().get(k - 1);
-                Maps maps = byLayer.computeIfAbsent(layers.get(k), x -> new Maps(new float[n][], flip ? new float[n][] : null,
-                        one.height(), one.width()));
-                for (int i = 0; i < one.maps().length; i++) {
-                    maps.maps()[s + i] = one.maps()[i];
-                    if (oneMir != null) {
-                        maps.mirrored()[s + i] = oneMir.maps()[i];
-                    }
+            int[] targets = null;
+            for (int v = 0; v < views.size(); v++) {
+                Tta.View view = views.get(v);
+                int vh = (int) Math.round(h * view.scale());
+                int vw = (int) Math.round(w * view.scale());
+                List<float[]> x = view.scale() == 1 ? in : Heatmaps.resizeInputs(in, c, h, w, vh, vw);
+                if (view.mirrored()) {
+                    x = Heatmaps.mirrorInputs(x, c, vh, vw);
+                }
+                TargetRule rule = targets == null ? GroundTruthTargets.rule(ex.targets().subList(s, end), 0, m.labels())
+                        : TargetRule.fixed(targets, m.labels());
+                ExplainEngine.LayerMaps lm = e.layerMaps(x, vh, vw, rule);
+                targets = lm.targets(); // every view explains the plain view's class
+                for (int k = 0; k < layers.size(); k++) {
+                    ExplainEngine.LayerMaps one = k == 0 ? lm : lm.tapped().get(k - 1);
+                    Maps maps = byLayer.computeIfAbsent(layers.get(k), l -> new Maps(new float[views.size()][n][],
+                            new int[views.size()], new int[views.size()]));
+                    maps.heights()[v] = one.height();
+                    maps.widths()[v] = one.width();
+                    System.arraycopy(one.maps(), 0, maps.maps()[v], s, one.maps().length);
                 }
             }
         }
     }
 
-    /** Image i's map before normalization: one layer's (fusion null), or the fusion of the given layers. */
+    /** Image i's map before normalization: one layer's (fusion null), or the fusion of the given layers; views averaged. */
     float[] atInputSize(List<String> layers, Fusion.Mode fusion, int i) {
-        float[] up = oneView(layers, fusion, i, false);
-        if (flip) {
-            float[] back = Heatmaps.mirror(oneView(layers, fusion, i, true), 1, h, w);
-            for (int j = 0; j < up.length; j++) {
-                up[j] = (up[j] + back[j]) / 2;
+        float[] sum = null;
+        for (int v = 0; v < views.size(); v++) {
+            float[] m = oneView(layers, fusion, i, v);
+            if (views.get(v).mirrored()) {
+                m = Heatmaps.mirror(m, 1, h, w);
+            }
+            if (sum == null) {
+                sum = m;
+            } else {
+                for (int j = 0; j < sum.length; j++) {
+                    sum[j] += m[j];
+                }
             }
         }
-        return up;
+        for (int j = 0; j < sum.length; j++) {
+            sum[j] /= views.size();
+        }
+        return sum;
     }
 
-    private float[] oneView(List<String> layers, Fusion.Mode fusion, int i, boolean mirrored) {
+    private float[] oneView(List<String> layers, Fusion.Mode fusion, int i, int v) {
         List<float[]> all = new ArrayList<>();
         for (String l : layers) {
             Maps m = byLayer.get(l);
-            float[] up = Heatmaps.resize((mirrored ? m.mirrored() : m.maps())[i], m.height(), m.width(), h, w);
+            float[] up = Heatmaps.resize(m.maps()[v][i], m.heights()[v], m.widths()[v], h, w);
             all.add(fusion == null ? up : Heatmaps.minMaxNormalize(up));
         }
         return fusion == null ? all.get(0) : new Fusion(fusion, layers).combine(all);
@@ -115,9 +133,5 @@ final class LayerPass {
     /** A layer's place in graph order. */
     int order(String layer) {
         return order.indexOf(layer);
-    }
-
-    static String describe(List<String> layers, Fusion.Mode fusion) {
-        return fusion == null ? layers.get(0) : fusion.name().toLowerCase(Locale.ROOT) + "(" + String.join(", ", layers) + ")";
     }
 }

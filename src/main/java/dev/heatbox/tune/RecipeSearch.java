@@ -8,6 +8,7 @@ import dev.heatbox.explain.Fusion;
 import dev.heatbox.explain.GroundTruthTargets;
 import dev.heatbox.explain.Methods;
 import dev.heatbox.explain.Normalization;
+import dev.heatbox.explain.Tta;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.score.MaxBoxAcc;
@@ -98,7 +99,7 @@ public final class RecipeSearch {
         int done = 0;
         for (String method : methods) {
             for (String tta : ttas) {
-                LayerPass pass = LayerPass.run(model, ex, method, tta.equals("flip"), ordered, batch, log);
+                LayerPass pass = LayerPass.run(model, ex, method, Tta.parse(tta), ordered, batch, log);
                 List<Row> singles = new ArrayList<>();
                 for (String layer : ordered) {
                     for (String norm : norms) {
@@ -230,7 +231,7 @@ public final class RecipeSearch {
 
     private Row timed(Recipe r, TuneImages ex, String tunedOn) {
         try (SplitModel m = Models.load(model, r.layer(), null)) {
-            ExplainEngine e = new ExplainEngine(m, Methods.create(r.method(), batch), Normalization.parse(r.norm()), r.tta().equals("flip"),
+            ExplainEngine e = new ExplainEngine(m, Methods.create(r.method(), batch), Normalization.parse(r.norm()), Tta.parse(r.tta()),
                     r.fuse() == null ? null : Fusion.parse(r.fuse()));
             int warm = Math.min(batch, ex.size()); // the first pass of a model is slower: keep it out of the timing
             e.explain(ex.tensors().subList(0, warm), GroundTruthTargets.rule(ex.targets().subList(0, warm), 0, m.labels()));

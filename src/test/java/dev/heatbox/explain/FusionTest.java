@@ -43,7 +43,7 @@ class FusionTest {
             in = List.of(m.input().toTensor(Cv.read(Path.of("datasets/coco-sample/images/val2017_000000519208.jpg"), false)),
                     m.input().toTensor(Cv.read(Path.of("datasets/coco-sample/images/val2017_000000377575.jpg"), false)));
             rule = TargetRule.rank(0, m.labels());
-            ExplainEngine e = new ExplainEngine(m, new LayerCam(), Normalization.MIN_MAX, false, fusion);
+            ExplainEngine e = new ExplainEngine(m, new LayerCam(), Normalization.MIN_MAX, Tta.NONE, fusion);
             tapped = e.layerMaps(in, rule);
             fused = e.explain(in, rule);
         }
@@ -73,10 +73,69 @@ class FusionTest {
     }
 
     @Test
+    void anEnlargedViewTapsTheSameMapsAsASplitAndAveragesIntoTheExplanation() {
+        List<float[]> in;
+        ExplainEngine.LayerMaps small;
+        ExplainEngine.LayerMaps big;
+        List<Explanation> plain;
+        List<Explanation> withScale;
+        int[] targets;
+        Fusion fusion = new Fusion(Fusion.Mode.MAX, LATER);
+        try (SplitModel m = Models.load(V2, EARLY, null)) {
+            in = List.of(m.input().toTensor(Cv.read(Path.of("datasets/coco-sample/images/val2017_000000519208.jpg"), false)));
+            TargetRule rule = TargetRule.rank(0, m.labels());
+            ExplainEngine e = new ExplainEngine(m, new LayerCam(), Normalization.MIN_MAX, Tta.NONE, fusion);
+            small = e.layerMaps(in, rule);
+            targets = small.targets();
+            big = e.layerMaps(Heatmaps.resizeInputs(in, 3, 224, 224, 336, 336), 336, 336, TargetRule.fixed(targets, m.labels()));
+            plain = e.explain(in, rule);
+            withScale = new ExplainEngine(m, new LayerCam(), Normalization.MIN_MAX, Tta.parse("x1.5"), fusion).explain(in, rule);
+        }
+        assertEquals(21, big.tapped().get(0).height(), "14×14 at 224 is 21×21 at 336");
+        try (SplitModel m = Models.load(V2, LATER.get(0), null)) {
+            ExplainEngine.LayerMaps alone = new ExplainEngine(m, new LayerCam()).layerMaps(
+                    Heatmaps.resizeInputs(in, 3, 224, 224, 336, 336), 336, 336, TargetRule.fixed(targets, m.labels()));
+            assertClose(alone.maps()[0], big.tapped().get(0).maps()[0], "tapped at 336");
+        }
+        // x1.5: the plain view's fused map and the enlarged view's (resized onto the image), averaged, then normalized
+        float[] a = fused(small, fusion);
+        float[] b = fused(big, fusion);
+        float[] expected = new float[a.length];
+        for (int p = 0; p < a.length; p++) {
+            expected[p] = (a[p] + b[p]) / 2;
+        }
+        assertClose(Heatmaps.minMaxNormalize(expected), withScale.get(0).map(), "x1.5");
+        assertClose(Heatmaps.minMaxNormalize(a), plain.get(0).map(), "plain");
+        float diff = 0;
+        for (int p = 0; p < a.length; p++) {
+            diff = Math.max(diff, Math.abs(plain.get(0).map()[p] - withScale.get(0).map()[p]));
+        }
+        assertTrue(diff > 0.05, "the enlarged view changed the map: " + diff);
+    }
+
+    private static float[] fused(ExplainEngine.LayerMaps lm, Fusion fusion) {
+        List<float[]> up = new ArrayList<>(List.of(Heatmaps.minMaxNormalize(Heatmaps.resize(lm.maps()[0], lm.height(), lm.width(), 224, 224))));
+        for (ExplainEngine.LayerMaps t : lm.tapped()) {
+            up.add(Heatmaps.minMaxNormalize(Heatmaps.resize(t.maps()[0], t.height(), t.width(), 224, 224)));
+        }
+        return fusion.combine(up);
+    }
+
+    @Test
+    void ttaParsesFlipAndScales() {
+        assertEquals(4, Tta.parse("flip+x1.5").views().size());
+        assertEquals("flip+x1.5", Tta.parse("flip+x1.5").toString());
+        assertEquals("x2", Tta.parse("x2").toString());
+        assertEquals(Tta.NONE, Tta.parse("none"));
+        assertThrows(IllegalArgumentException.class, () -> Tta.parse("x1"));
+        assertThrows(IllegalArgumentException.class, () -> Tta.parse("rotate"));
+    }
+
+    @Test
     void aLayerBeforeTheSplitIsRefused() {
         try (SplitModel m = Models.load(V2, "l47_conv_2d_relu6", null)) {
             BadInputException e = assertThrows(BadInputException.class,
-                    () -> new ExplainEngine(m, new LayerCam(), Normalization.MIN_MAX, false, Fusion.parse("max:" + EARLY)));
+                    () -> new ExplainEngine(m, new LayerCam(), Normalization.MIN_MAX, Tta.NONE, Fusion.parse("max:" + EARLY)));
             assertTrue(e.getMessage().contains("after l47_conv_2d_relu6"), e.getMessage());
         }
     }

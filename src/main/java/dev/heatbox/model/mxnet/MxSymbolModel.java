@@ -43,7 +43,9 @@ public final class MxSymbolModel extends AbstractSplitModel {
     private NDList lastCut;
     /** Later layers the head also outputs, with their shapes for one image, and their last values. */
     private List<String> taps = List.of();
-    private List<Shape> tapShapes = List.of();
+    /** Per input size ("HxW"): each tapped layer's output shape for one image. */
+    private final Map<String, List<Shape>> tapShapes = new HashMap<>();
+    private Shape lastInput;
     private List<Tapped> lastTapped = List.of();
 
     private MxSymbolModel(ModelSpec spec, NDManager manager, SymbolGraph graph, Map<String, NDArray> params,
@@ -115,6 +117,16 @@ public final class MxSymbolModel extends AbstractSplitModel {
         cut(layer, layers);
     }
 
+    private List<Shape> tapShapesFor(int height, int width) {
+        if (taps.isEmpty()) {
+            return List.of();
+        }
+        return tapShapes.computeIfAbsent(height + "x" + width, k -> {
+            Map<String, Shape> shapes = outputShapes(height, width);
+            return taps.stream().map(t -> shapes.get(t).slice(1)).toList();
+        });
+    }
+
     @Override
     public List<Tapped> tapped() {
         return lastTapped;
@@ -141,7 +153,8 @@ public final class MxSymbolModel extends AbstractSplitModel {
             throw new BadInputException("layers to fuse must come after " + name + " in the graph: " + e.getMessage());
         }
         taps = List.copyOf(tapNames);
-        tapShapes = tapNames.stream().map(t -> shapes.get(t).slice(1)).toList();
+        tapShapes.clear();
+        tapShapes.put(spec.input.height + "x" + spec.input.width, tapNames.stream().map(t -> shapes.get(t).slice(1)).toList());
         trunk = block(split.trunkJson(), List.of("data"));
         headInputs = split.headInputs();
         head = block(split.headJson(), headInputs);
@@ -186,10 +199,15 @@ public final class MxSymbolModel extends AbstractSplitModel {
 
     /** Output shape of every node for one input image, from MXNet's shape inference on the whole graph. */
     public Map<String, Shape> outputShapes() {
+        return outputShapes(spec.input.height, spec.input.width);
+    }
+
+    /** The same for an input of another size (an enlarged TTA view). */
+    public Map<String, Shape> outputShapes(int height, int width) {
         Map<String, Shape> out = new HashMap<>();
         try (Symbol s = Symbol.loadJson((MxNDManager) manager, graphJson); Symbol internals = s.getInternals()) {
             ai.djl.util.PairList<String, Shape> in = new ai.djl.util.PairList<>();
-            in.add("data", new Shape(1, spec.input.channels(), spec.input.height, spec.input.width));
+            in.add("data", new Shape(1, spec.input.channels(), height, width));
             for (Map.Entry<String, Shape> e : internals.inferShape(in).entrySet()) {
                 out.put(e.getKey().replaceAll("_output$", ""), e.getValue());
             }
@@ -286,6 +304,7 @@ public final class MxSymbolModel extends AbstractSplitModel {
 
     @Override
     public NDArray features(NDArray input) {
+        lastInput = input.getShape();
         NDList out = trunk.forward(store, new NDList(input));
         lastCut = out.size() > 1 ? new NDList(out.subList(1, out.size())) : new NDList();
         // The skips take a gradient too, though nobody reads it: when only some of a symbol block's
@@ -303,7 +322,7 @@ public final class MxSymbolModel extends AbstractSplitModel {
         in.addAll(lastCut);
         List<NDArray> probes = new ArrayList<>();
         long n = features.getShape().get(0);
-        for (Shape s : tapShapes) {
+        for (Shape s : tapShapesFor((int) lastInput.get(2), (int) lastInput.get(3))) {
             NDArray z = features.getManager().zeros(new Shape(n).addAll(s));
             z.setRequiresGradient(true); // every input takes a gradient: see features()
             probes.add(z);
