@@ -197,6 +197,9 @@ public final class LabelCommand implements Callable<Integer> {
         if (r.refine() != null && !given.hasMatchedOption("--refine")) {
             refine = r.refine();
         }
+        if (r.nms() != null && !given.hasMatchedOption("--nms")) {
+            nms = r.nms();
+        }
     }
 
     private LabelJob.Options options() {

@@ -119,9 +119,19 @@ public final class ExplainEngine {
             int classes = (int) scores.getShape().get(1);
             List<LayerMaps> tapped = new ArrayList<>();
             for (SplitModel.Tapped t : model.tapped()) {
-                NDArray g = method.needsGradient() ? t.probe().getGradient() : null;
-                tapped.add(toLayerMaps(method.layerMap(new ExplainContext(model, t.features(), scores, chosen[0], x, g)),
-                        chosen[0], probs[0], classes, List.of()));
+                // one scope per tapped layer: a method's intermediates (Grad-CAM++'s powers of the gradient) over a
+                // hundred layers would otherwise live until the batch ends
+                try (NDManager scope = sub.newSubManager()) {
+                    NDArray f = t.features();
+                    f.tempAttach(scope); // what the method computes from it lands in scope, closed below
+                    NDArray g = null;
+                    if (method.needsGradient()) {
+                        g = t.probe().getGradient();
+                        g.attach(scope);
+                    }
+                    tapped.add(toLayerMaps(method.layerMap(new ExplainContext(model, f, scores, chosen[0], x, g)),
+                            chosen[0], probs[0], classes, List.of()));
+                }
             }
             return toLayerMaps(method.layerMap(new ExplainContext(model, a, scores, chosen[0], x, grad)), chosen[0], probs[0],
                     classes, tapped);

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * of the map's max; largest component). The measured figures say what it scored where it was tuned.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Recipe(String method, String layer, String fuse, String norm, String tta, double threshold, String boxes, String refine,
+public record Recipe(String method, String layer, String fuse, String norm, String tta, double threshold, String boxes, String refine, Double nms,
                      Double maxBoxAccV2, Double gtKnownLoc, Double secondsPerImage, Double costVsGradCam, String tunedOn) {
 
     public void write(Path file) {
@@ -26,6 +26,12 @@ public record Recipe(String method, String layer, String fuse, String norm, Stri
             Recipe r = Json.MAPPER.treeToValue(Json.readTree(file), Recipe.class);
             if (r.method() == null || r.norm() == null || r.tta() == null || !(r.threshold() >= 0 && r.threshold() < 1)) {
                 throw BadInputException.of(file, "a recipe needs method, norm, tta and a threshold in [0, 1)");
+            }
+            if (r.nms() != null && !(r.nms() >= 0 && r.nms() <= 1)) {
+                throw BadInputException.of(file, "nms is an IoU in [0, 1]");
+            }
+            if (r.boxes() != null && !r.boxes().equals("largest") && !r.boxes().equals("all")) {
+                throw BadInputException.of(file, "boxes is largest or all");
             }
             if (r.fuse() != null) {
                 try {

@@ -179,7 +179,7 @@ public final class RecipeSearch {
         List<float[]> maps = IntStream.range(0, ex.size()).parallel()
                 .mapToObj(i -> n.apply(pass.atInputSize(layers, mode, i))).toList();
         String fuse = mode == null ? null : new Fusion(mode, layers.subList(1, layers.size())).toString();
-        return scored(maps, ex, new Recipe(method, layers.get(0), fuse, norm, tta, 0, "largest", null, null, null, null, null, tunedOn),
+        return scored(maps, ex, new Recipe(method, layers.get(0), fuse, norm, tta, 0, "largest", null, null, null, null, null, null, tunedOn),
                 null);
     }
 
@@ -198,7 +198,7 @@ public final class RecipeSearch {
                 best = t;
             }
         }
-        Recipe x = new Recipe(r.method(), r.layer(), r.fuse(), r.norm(), r.tta(), v1.taus()[best], r.boxes(), r.refine(), v2.mean(),
+        Recipe x = new Recipe(r.method(), r.layer(), r.fuse(), r.norm(), r.tta(), v1.taus()[best], r.boxes(), r.refine(), r.nms(), v2.mean(),
                 curve[best], seconds, null, r.tunedOn());
         return new Row(x, v2.mean(), curve[best], seconds, v2, v1);
     }
@@ -263,7 +263,7 @@ public final class RecipeSearch {
         Row best = rows.stream().filter(r -> r.timed() && r.secondsPerImage() <= maxCost * base)
                 .max(BY_QUALITY.thenComparing(r -> -r.secondsPerImage())).orElse(baseline(rows));
         Recipe r = best.recipe();
-        return new Recipe(r.method(), r.layer(), r.fuse(), r.norm(), r.tta(), r.threshold(), r.boxes(), r.refine(), r.maxBoxAccV2(),
+        return new Recipe(r.method(), r.layer(), r.fuse(), r.norm(), r.tta(), r.threshold(), r.boxes(), r.refine(), r.nms(), r.maxBoxAccV2(),
                 r.gtKnownLoc(), r.secondsPerImage(), best.secondsPerImage() / base, r.tunedOn());
     }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine;
 
 class RecipeTest {
     static RecipeSearch.Row row(String method, double v2, double loc, double secs) {
-        return new RecipeSearch.Row(new Recipe(method, "l", null, "minmax", "none", 0.3, "largest", null, v2, loc, secs, null, "t"), v2, loc, secs);
+        return new RecipeSearch.Row(new Recipe(method, "l", null, "minmax", "none", 0.3, "largest", null, null, v2, loc, secs, null, "t"), v2, loc, secs);
     }
 
     @Test
@@ -36,7 +36,7 @@ class RecipeTest {
 
     @Test
     void aRecipeRoundTrips(@TempDir Path tmp) {
-        Recipe r = new Recipe("layercam", "l51", "mean:l52,l60", "ivr:0.4", "flip", 0.45, "largest", "grabcut", 0.4, 0.41, 0.2, 1.5, "coco-sample (24 images)");
+        Recipe r = new Recipe("layercam", "l51", "mean:l52,l60", "ivr:0.4", "flip", 0.45, "largest", "grabcut", 0.5, 0.4, 0.41, 0.2, 1.5, "coco-sample (24 images)");
         r.write(tmp.resolve("recipe.json"));
         assertEquals(r, Recipe.read(tmp.resolve("recipe.json")));
     }
@@ -56,7 +56,7 @@ class RecipeTest {
             Files.copy(Path.of("datasets/coco-sample/images").resolve(n), images.resolve(n));
         }
         String model = "models/mobilenet_v1_0.25_128";
-        new Recipe("layercam", null, null, "ivr:0.4", "flip", 0.45, "largest", null, null, null, null, null, null).write(tmp.resolve("r.json"));
+        new Recipe("layercam", null, null, "ivr:0.4", "flip", 0.45, "largest", null, null, null, null, null, null, null).write(tmp.resolve("r.json"));
         String[] common = {"label", "--model", model, "--images", images.toString(), "--format", "coco", "--no-maps"};
         assertEquals(0, heatbox(concat(common, "--out", tmp.resolve("explicit").toString(), "--method", "layercam",
                 "--norm", "ivr:0.4", "--tta", "flip", "--threshold", "0.45")));
@@ -83,7 +83,7 @@ class RecipeTest {
                 Files.createSymbolicLink(model.resolve(f.getFileName()), f.toAbsolutePath());
             }
         }
-        new Recipe("layercam", null, null, "ivr:0.4", "none", 0.45, "largest", null, null, null, null, null, null)
+        new Recipe("layercam", null, null, "ivr:0.4", "none", 0.45, "largest", null, null, null, null, null, null, null)
                 .write(model.resolve("recipe.json"));
         String[] common = {"label", "--model", model.toString(), "--images", images.toString(), "--format", "coco", "--no-maps"};
         assertEquals(0, heatbox(concat(common, "--out", tmp.resolve("default").toString())));

@@ -226,33 +226,7 @@ public final class MxSymbolModel extends AbstractSplitModel {
     }
 
     private String closeNames(String name) {
-        List<String[]> all = explainableLayers();
-        List<String> scored = new ArrayList<>();
-        all.stream().map(a -> a[0]).sorted((a, b) -> Integer.compare(distance(name, a), distance(name, b)))
-                .limit(5).forEach(scored::add);
-        return String.join(", ", scored);
-    }
-
-    private static int distance(String a, String b) {
-        if (a == null) {
-            return b.length();
-        }
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return String.join(", ", LayerNames.closest(name, explainableLayers().stream().map(l -> l[0]).toList(), 5));
     }
 
     private RectifiedBackward rectified;
