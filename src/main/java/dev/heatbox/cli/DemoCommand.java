@@ -49,8 +49,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--model", description = "use this trained CAM model folder instead of training one")
     Path trainedModel;
 
-    @Option(names = "--background", defaultValue = "black", description = {"digits on black, on grey-noise (a grey level",
-        "with sensor noise under every image) or mixed (half each) (default ${DEFAULT-VALUE})"})
+    @Option(names = "--background", defaultValue = "mixed", description = {"digits on black, on grey-noise (a grey level",
+        "with sensor noise under every image) or mixed (half each: the network then works on both) (default ${DEFAULT-VALUE})"})
     String background;
 
     @Option(names = "--norm", defaultValue = "minmax", paramLabel = "minmax|ivr:P",

@@ -280,7 +280,9 @@ public final class ExplainCommand implements Callable<Integer> {
         Json.write(dir.resolve("heatmaps").resolve("index.json"), index);
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "%s at layer %s: %d images in %.1f s (%.1f images/s); heatmaps in %s%n", methodName,
-                m.layer(), explained, secs, explained / secs, dir.resolve("heatmaps"));
+                m.layer() + (mapOptions.fuse == null ? "" : " fused " + mapOptions.fuse)
+                        + (mapOptions.tta.equals("none") ? "" : ", tta " + mapOptions.tta), explained, secs, explained / secs,
+                dir.resolve("heatmaps"));
     }
 
     /** --target → one rule per map to write. */

@@ -45,6 +45,27 @@ public final class Heatmaps {
         return m;
     }
 
+    /** Pearson correlation of two maps of the same size; 0 when either is constant. */
+    public static double correlation(float[] a, float[] b) {
+        double ma = 0;
+        double mb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ma += a[i];
+            mb += b[i];
+        }
+        ma /= a.length;
+        mb /= b.length;
+        double sab = 0;
+        double saa = 0;
+        double sbb = 0;
+        for (int i = 0; i < a.length; i++) {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+        return saa == 0 || sbb == 0 ? 0 : sab / Math.sqrt(saa * sbb);
+    }
+
     /** The image mirrored left-right: each of {@code channels} planes of h×w, columns reversed. */
     public static float[] mirror(float[] chw, int channels, int h, int w) {
         float[] out = new float[chw.length];

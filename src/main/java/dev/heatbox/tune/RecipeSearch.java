@@ -6,6 +6,7 @@ import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Explanation;
 import dev.heatbox.explain.Fusion;
 import dev.heatbox.explain.GroundTruthTargets;
+import dev.heatbox.explain.Heatmaps;
 import dev.heatbox.explain.Methods;
 import dev.heatbox.explain.Normalization;
 import dev.heatbox.explain.Tta;
@@ -149,28 +150,8 @@ public final class RecipeSearch {
 
     /** Mean over images of the Pearson correlation of two layers' maps at input size. */
     private static double correlation(LayerPass pass, TuneImages ex, String a, String b) {
-        return IntStream.range(0, ex.size()).mapToDouble(i -> pearson(pass.atInputSize(List.of(a), null, i),
+        return IntStream.range(0, ex.size()).mapToDouble(i -> Heatmaps.correlation(pass.atInputSize(List.of(a), null, i),
                 pass.atInputSize(List.of(b), null, i))).average().orElse(0);
-    }
-
-    static double pearson(float[] x, float[] y) {
-        double mx = 0;
-        double my = 0;
-        for (int i = 0; i < x.length; i++) {
-            mx += x[i];
-            my += y[i];
-        }
-        mx /= x.length;
-        my /= y.length;
-        double sxy = 0;
-        double sxx = 0;
-        double syy = 0;
-        for (int i = 0; i < x.length; i++) {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
-        }
-        return sxx == 0 || syy == 0 ? 0 : sxy / Math.sqrt(sxx * syy);
     }
 
     private Row score(LayerPass pass, TuneImages ex, String method, List<String> layers, Fusion.Mode mode, String norm, String tta,
