@@ -82,6 +82,7 @@ public final class RecipeSearch {
         List<String> ordered = new ArrayList<>();
         try (SplitModel m = Models.load(model, null, null)) {
             ex = TuneImages.read(data, classes, m);
+            layers = layers.stream().map(l -> l.equals("default") ? m.layer() : l).toList();
             Set<String> wanted = new LinkedHashSet<>(layers);
             m.layers().forEach(l -> {
                 if (wanted.contains(l.name())) {

@@ -154,7 +154,9 @@ public final class MxSymbolModel extends AbstractSplitModel {
         }
         taps = List.copyOf(tapNames);
         tapShapes.clear();
-        tapShapes.put(spec.input.height + "x" + spec.input.width, tapNames.stream().map(t -> shapes.get(t).slice(1)).toList());
+        if (!tapNames.isEmpty()) {
+            tapShapes.put(spec.input.height + "x" + spec.input.width, tapNames.stream().map(t -> shapes.get(t).slice(1)).toList());
+        }
         trunk = block(split.trunkJson(), List.of("data"));
         headInputs = split.headInputs();
         head = block(split.headJson(), headInputs);
