@@ -29,7 +29,8 @@ public final class ExplainEngine {
     private final Tta tta;
     private final Fusion fusion;
     /** Methods whose map depends on the feature map only, so an enlarged view's map can be taken. */
-    private static final Set<String> SCALABLE = Set.of("cam", "gradcam", "gradcam++", "xgradcam", "layercam", "hirescam");
+    private static final Set<String> SCALABLE = Set.of("cam", "gradcam", "gradcam++", "xgradcam", "layercam", "hirescam",
+            "eigencam");
 
     public ExplainEngine(SplitModel model, Method method) {
         this(model, method, Normalization.MIN_MAX, false);

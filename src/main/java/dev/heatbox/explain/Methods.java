@@ -5,7 +5,7 @@ import java.util.List;
 /** The --method names and the classes behind them. */
 public final class Methods {
     public static final List<String> NAMES = List.of("cam", "gradcam", "gradcam++", "xgradcam", "layercam", "hirescam",
-            "scorecam", "saliency", "deconvnet", "guided", "guided-gradcam", "occlusion", "rise", "lime");
+            "eigencam", "scorecam", "saliency", "deconvnet", "guided", "guided-gradcam", "occlusion", "rise", "lime");
 
     /** Settings of the input-level methods. */
     public static final class Options {
@@ -57,6 +57,7 @@ public final class Methods {
             case "xgradcam": return new XGradCam();
             case "layercam": return new LayerCam();
             case "hirescam": return new HiResCam();
+            case "eigencam": return new EigenCam();
             case "scorecam": return new ScoreCam(batch);
             default: throw new IllegalArgumentException("unknown method '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         }
