@@ -30,6 +30,48 @@ public final class BoxExtractor {
         this.mode = mode;
     }
 
+    /**
+     * Otsu's threshold (Otsu 1979) of a map as a fraction of its max: over a 256-bin histogram of
+     * value/max, the cut that maximizes the between-class variance. A per-image τ, where a tuned τ is one
+     * for all images.
+     */
+    public static double otsu(float[] map) {
+        float max = 0;
+        for (float v : map) {
+            max = Math.max(max, v);
+        }
+        if (!(max > 0)) {
+            return 0;
+        }
+        long[] hist = new long[256];
+        double sumAll = 0;
+        for (float v : map) {
+            int b = Math.min(255, Math.max(0, (int) (v / max * 255)));
+            hist[b]++;
+            sumAll += b;
+        }
+        long below = 0;
+        double sumBelow = 0;
+        double best = -1;
+        int cut = 0;
+        for (int t = 0; t < 256; t++) {
+            below += hist[t];
+            sumBelow += (double) t * hist[t];
+            long above = map.length - below;
+            if (below == 0 || above == 0) {
+                continue;
+            }
+            double m0 = sumBelow / below;
+            double m1 = (sumAll - sumBelow) / above;
+            double between = (double) below * above * (m0 - m1) * (m0 - m1);
+            if (between > best) {
+                best = between;
+                cut = t;
+            }
+        }
+        return Math.min(0.999, (cut + 1) / 255.0); // pixels above bin `cut` are the foreground
+    }
+
     /** A component's box and its pixel count. */
     public record Component(PixelBox box, int pixels) {}
 

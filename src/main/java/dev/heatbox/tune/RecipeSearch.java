@@ -12,6 +12,8 @@ import dev.heatbox.explain.Normalization;
 import dev.heatbox.explain.Tta;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
+import dev.heatbox.localize.BoxExtractor;
+import dev.heatbox.score.Iou;
 import dev.heatbox.score.MaxBoxAcc;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -41,19 +43,14 @@ public final class RecipeSearch {
     static final double REDUNDANT = 0.9;
 
     /** One tried recipe and what it scored; seconds only for rows run as the recipe would run. */
-    public record Row(Recipe recipe, double maxBoxAccV2, double gtKnownLoc, Double secondsPerImage,
+    public record Row(Recipe recipe, double maxBoxAccV2, double gtKnownLoc, Double secondsPerImage, Double gtKnownLocOtsu,
                       @JsonIgnore MaxBoxAcc v2, @JsonIgnore MaxBoxAcc v1) {
         public Row(Recipe recipe, double maxBoxAccV2, double gtKnownLoc, Double secondsPerImage) {
-            this(recipe, maxBoxAccV2, gtKnownLoc, secondsPerImage, null, null);
+            this(recipe, maxBoxAccV2, gtKnownLoc, secondsPerImage, null, null, null);
         }
 
         boolean timed() {
             return secondsPerImage != null;
-        }
-
-        String key() {
-            Recipe r = recipe;
-            return String.join("|", r.method(), r.layer(), String.valueOf(r.fuse()), r.norm(), r.tta());
         }
     }
 
@@ -182,7 +179,19 @@ public final class RecipeSearch {
         }
         Recipe x = new Recipe(r.method(), r.layer(), r.fuse(), r.norm(), r.tta(), v1.taus()[best], r.boxes(), r.refine(), r.nms(), v2.mean(),
                 curve[best], seconds, null, r.tunedOn());
-        return new Row(x, v2.mean(), curve[best], seconds, v2, v1);
+        Double otsu = null;
+        if (seconds != null) { // timed rows: GT-known Loc with Otsu's per-image τ instead of the tuned one
+            int right = 0;
+            for (int i = 0; i < maps.size(); i++) {
+                List<BoxExtractor.Component> c = new BoxExtractor(BoxExtractor.otsu(maps.get(i)), BoxExtractor.Mode.LARGEST)
+                        .extract(maps.get(i), ex.mapHeight(), ex.mapWidth());
+                if (!c.isEmpty() && ex.boxes().get(i).stream().anyMatch(g -> Iou.wsol(c.get(0).box(), g) >= 0.5)) {
+                    right++;
+                }
+            }
+            otsu = right / (double) maps.size();
+        }
+        return new Row(x, v2.mean(), curve[best], seconds, otsu, v2, v1);
     }
 
     /** Runs the baseline, the best single layer and the best rows as the recipe would, timed; they replace their untimed rows. */

@@ -30,8 +30,8 @@ public final class TuneReport {
             s.append(String.format(Locale.ROOT, "Recipe against the best timed single layer (%s): MaxBoxAccV2 %s.%n%n",
                     RecipeSearch.name(bestSingle.recipe()), points(d)));
         }
-        s.append("| method | layer (fusion) | norm | tta | τ | MaxBoxAccV2 | Δ | GT-known Loc@0.5 | Δ | s/image | cost |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+        s.append("| method | layer (fusion) | norm | tta | τ | MaxBoxAccV2 | Δ | GT-known Loc@0.5 | Δ | Loc, Otsu τ | s/image | cost |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<RecipeSearch.Row> sorted = new ArrayList<>(rows);
         sorted.sort(RecipeSearch.BY_QUALITY.reversed());
         for (RecipeSearch.Row r : sorted) {
@@ -42,9 +42,10 @@ public final class TuneReport {
                 dv2 = points(PairedBootstrap.difference(r.v2(), base.v2(), RESAMPLES, 1));
                 dv1 = points(PairedBootstrap.difference(r.v1(), base.v1(), RESAMPLES, 1));
             }
-            s.append(String.format(Locale.ROOT, "| %s%s | %s | %s | %s | %.2f | %.3f | %s | %.3f | %s | %s | %s |%n", x.method(),
+            s.append(String.format(Locale.ROOT, "| %s%s | %s | %s | %s | %.2f | %.3f | %s | %.3f | %s | %s | %s | %s |%n", x.method(),
                     same(x, pick) ? " **(recipe)**" : "", x.fuse() == null ? x.layer() : x.layer() + " + " + x.fuse(), x.norm(), x.tta(),
                     x.threshold(), r.maxBoxAccV2(), dv2, r.gtKnownLoc(), dv1,
+                    r.gtKnownLocOtsu() == null ? "" : String.format(Locale.ROOT, "%.3f", r.gtKnownLocOtsu()),
                     r.timed() ? String.format(Locale.ROOT, "%.3f", r.secondsPerImage()) : "",
                     r.timed() ? String.format(Locale.ROOT, "%.1fx", r.secondsPerImage() / base.secondsPerImage()) : ""));
         }

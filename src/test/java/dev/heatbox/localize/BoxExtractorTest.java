@@ -2,6 +2,7 @@ package dev.heatbox.localize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heatbox.data.PixelBox;
 import java.util.List;
@@ -149,5 +150,26 @@ class BoxExtractorTest {
     void nanIsRefused() {
         float[] m = {0, Float.NaN, 1, 0};
         assertThrows(IllegalArgumentException.class, () -> new BoxExtractor(0.2, BoxExtractor.Mode.LARGEST).extract(m, 2, 2));
+    }
+
+    @Test
+    void otsuCutsABimodalMapBetweenItsModesWhereAFixedTauWouldNot() {
+        int h = 40;
+        int w = 40;
+        float[] map = new float[h * w];
+        java.util.Random r = new java.util.Random(2);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                boolean object = x >= 10 && x < 25 && y >= 5 && y < 30;
+                map[y * w + x] = (object ? 0.9f : 0.45f) + 0.05f * (float) r.nextGaussian(); // a high floor
+            }
+        }
+        double tau = BoxExtractor.otsu(map);
+        assertTrue(tau > 0.55 && tau < 0.9, "between the modes, as a fraction of the max: " + tau);
+        PixelBox b = new BoxExtractor(tau, BoxExtractor.Mode.LARGEST).extract(map, h, w).get(0).box();
+        assertEquals(new PixelBox(10, 5, 24, 29), b);
+        PixelBox fixed = new BoxExtractor(0.2, BoxExtractor.Mode.LARGEST).extract(map, h, w).get(0).box();
+        assertEquals(new PixelBox(0, 0, w - 1, h - 1), fixed, "τ 0.2 takes the floor too");
+        assertEquals(0, BoxExtractor.otsu(new float[10]), "an all-zero map");
     }
 }
