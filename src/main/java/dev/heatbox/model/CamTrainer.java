@@ -113,6 +113,7 @@ public final class CamTrainer {
             try (Trainer trainer = model.newTrainer(tc)) {
                 trainer.initialize(new Shape(1, train.channels(), train.height(), train.width()));
                 NDArray nonNegative = config.architecture.nonNegativeWeights ? CamNetModel.classifierWeight(block) : null;
+                int skipped = 0;
                 for (int epoch = 1; epoch <= t.epochs; epoch++) {
                     double lossSum = 0;
                     long correct = 0;
@@ -122,15 +123,31 @@ public final class CamTrainer {
                             NDList data = t.hide_patch > 0 ? new NDList(hide(batch.getData().head(), t))
                                     : batch.getData();
                             NDList labels = batch.getLabels();
+                            float batchLoss;
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 NDList pred = trainer.forward(data, labels);
                                 NDArray loss = trainer.getLoss().evaluate(labels, pred);
                                 gc.backward(loss);
                                 long bs = labels.head().size();
-                                lossSum += loss.getFloat() * bs;
-                                correct += pred.head().argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                                        .eq(labels.head()).sum().getLong();
-                                count += bs;
+                                batchLoss = loss.getFloat();
+                                if (Float.isFinite(batchLoss)) {
+                                    lossSum += batchLoss * bs;
+                                    correct += pred.head().argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                                            .eq(labels.head()).sum().getLong();
+                                    count += bs;
+                                }
+                            }
+                            if (!Float.isFinite(batchLoss) || !finiteGradients(block)) {
+                                // a non-finite step would poison every weight it touches: skip it, as mixed-precision
+                                // trainers do, and give up only if it keeps happening
+                                skipped++;
+                                log.printf(Locale.ROOT, "epoch %d: skipped a step with a non-finite %s%n", epoch,
+                                        Float.isFinite(batchLoss) ? "gradient" : "loss");
+                                if (skipped > MAX_SKIPPED) {
+                                    throw new IllegalStateException("training diverged: " + skipped + " steps with a non-finite"
+                                            + " loss or gradient (lower training.learning_rate)");
+                                }
+                                continue;
                             }
                             trainer.step();
                             if (nonNegative != null) {
@@ -164,6 +181,24 @@ public final class CamTrainer {
             CamNetModel.save(model, spec, classes, out);
             return new Result(lossAvg, accAvg, valAcc, seen / seconds, seconds, epochLosses);
         }
+    }
+
+    /** More skipped steps than this and the run is called diverged. */
+    static final int MAX_SKIPPED = 20;
+
+    /** Whether every trainable parameter's gradient is finite (one reduction per parameter array). */
+    static boolean finiteGradients(Block block) {
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+            NDArray w = p.getValue().getArray();
+            if (w.hasGradient()) {
+                try (NDArray g = w.getGradient(); NDArray sum = g.sum()) {
+                    if (!Float.isFinite(sum.getFloat())) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /** w ← max(w, 0) in place, so the optimizer's state and the gradient stay bound to this array. */
