@@ -114,7 +114,9 @@ public final class MxSymbolModel extends AbstractSplitModel {
 
     @Override
     public void tap(List<String> layers) {
-        cut(layer, layers);
+        if (!layers.equals(taps)) { // every ExplainEngine asks, most for none: re-split only when the taps change
+            cut(layer, layers);
+        }
     }
 
     private List<Shape> tapShapesFor(int height, int width) {
