@@ -11,6 +11,11 @@ import dev.heatbox.util.BadInputException;
  */
 public final class Cam implements Method {
     @Override
+    public boolean featureMapOnly() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "cam";
     }

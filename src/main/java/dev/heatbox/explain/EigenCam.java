@@ -14,6 +14,11 @@ public final class EigenCam implements Method {
     static final int ITERATIONS = 50;
 
     @Override
+    public boolean featureMapOnly() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "eigencam";
     }

@@ -10,8 +10,6 @@ import dev.heatbox.util.BadInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The one engine: runs the trunk (never recorded) and the head (recorded only for methods that
@@ -28,9 +26,6 @@ public final class ExplainEngine {
     private final Normalization normalization;
     private final Tta tta;
     private final Fusion fusion;
-    /** Methods whose map depends on the feature map only, so an enlarged view's map can be taken. */
-    private static final Set<String> SCALABLE = Set.of("cam", "gradcam", "gradcam++", "xgradcam", "layercam", "hirescam",
-            "eigencam");
 
     public ExplainEngine(SplitModel model, Method method) {
         this(model, method, Normalization.MIN_MAX, false);
@@ -54,9 +49,9 @@ public final class ExplainEngine {
         this.model = model;
         this.method = method;
         this.normalization = normalization;
-        if (!tta.scales().isEmpty() && !SCALABLE.contains(method.name())) {
-            throw new BadInputException("TTA scales need a method that reads the feature map only (" + String.join(", ",
-                    new TreeSet<>(SCALABLE)) + "); " + method.name() + " works on the input at the model's size");
+        if (!tta.scales().isEmpty() && !method.featureMapOnly()) {
+            throw new BadInputException("TTA scales need a method that reads the feature map only (the CAM family); "
+                    + method.name() + " works on the input at the model's size");
         }
         this.tta = tta;
         this.fusion = fusion;

@@ -5,6 +5,11 @@ import ai.djl.ndarray.NDArray;
 /** Grad-CAM (Selvaraju et al. 2017): α_k = mean over positions of ∂y^c/∂A^k; map = ReLU(Σ_k α_k A^k). */
 public final class GradCam implements Method {
     @Override
+    public boolean featureMapOnly() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "gradcam";
     }

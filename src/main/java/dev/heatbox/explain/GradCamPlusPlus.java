@@ -8,6 +8,11 @@ import ai.djl.ndarray.NDArray;
  */
 public final class GradCamPlusPlus implements Method {
     @Override
+    public boolean featureMapOnly() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "gradcam++";
     }

@@ -5,6 +5,11 @@ import ai.djl.ndarray.NDArray;
 /** LayerCAM (Jiang et al. 2021): map = ReLU(Σ_k ReLU(∂y^c/∂A^k_ij) · A^k_ij), a weight per position. */
 public final class LayerCam implements Method {
     @Override
+    public boolean featureMapOnly() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "layercam";
     }

@@ -28,6 +28,14 @@ public interface Method {
         return false;
     }
 
+    /**
+     * Whether the map comes from the feature map (and its gradient) alone, never from the input at the
+     * model's size: then an enlarged TTA view can be explained too.
+     */
+    default boolean featureMapOnly() {
+        return false;
+    }
+
     /** Whether the engine must record the head and pass ∂y^c/∂A in the context. */
     default boolean needsGradient() {
         return false;

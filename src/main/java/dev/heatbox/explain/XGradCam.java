@@ -5,6 +5,11 @@ import ai.djl.ndarray.NDArray;
 /** XGrad-CAM (Fu et al. 2020): w_k = Σ_ij (A^k_ij / Σ_ab A^k_ab) · ∂y^c/∂A^k_ij. */
 public final class XGradCam implements Method {
     @Override
+    public boolean featureMapOnly() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "xgradcam";
     }

@@ -132,6 +132,15 @@ class FusionTest {
     }
 
     @Test
+    void enlargedViewsAreRefusedForMethodsThatReadTheInput() {
+        try (SplitModel m = Models.load(V2, null, null)) {
+            assertThrows(BadInputException.class, () -> new ExplainEngine(m, Methods.create("saliency", 8), Normalization.MIN_MAX,
+                    Tta.parse("x1.5"), null));
+            new ExplainEngine(m, Methods.create("eigencam", 8), Normalization.MIN_MAX, Tta.parse("x1.5"), null); // the CAM family may
+        }
+    }
+
+    @Test
     void aLayerBeforeTheSplitIsRefused() {
         try (SplitModel m = Models.load(V2, "l47_conv_2d_relu6", null)) {
             BadInputException e = assertThrows(BadInputException.class,
