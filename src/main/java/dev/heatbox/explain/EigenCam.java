@@ -2,6 +2,7 @@ package dev.heatbox.explain;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
  * Eigen-CAM (Muhammad and Yeasin 2020): the feature map's projection on its first principal
@@ -53,10 +54,10 @@ public final class EigenCam implements Method {
             }
         }
         double[] v = new double[k];
-        java.util.Arrays.fill(v, 1 / Math.sqrt(k));
+        Arrays.fill(v, 1 / Math.sqrt(k));
         double[] u = new double[hw];
         for (int it = 0; it < ITERATIONS; it++) {
-            java.util.Arrays.fill(u, 0);
+            Arrays.fill(u, 0);
             for (int ch = 0; ch < k; ch++) { // u = A v
                 for (int p = 0; p < hw; p++) {
                     u[p] += c[ch][p] * v[ch];

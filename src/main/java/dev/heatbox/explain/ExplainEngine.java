@@ -151,16 +151,11 @@ public final class ExplainEngine {
 
     /** Image i's map at input size: the layer's, or (fusion) every layer's scaled to [0, 1] and combined. */
     private float[] atInputSize(LayerMaps lm, int i) {
-        InputSpec in = model.input();
-        float[] up = Heatmaps.resize(lm.maps()[i], lm.height(), lm.width(), in.height, in.width);
-        if (fusion == null) {
-            return up;
-        }
-        List<float[]> all = new ArrayList<>(List.of(Heatmaps.minMaxNormalize(up)));
+        List<Fusion.LayerMap> layers = new ArrayList<>(List.of(new Fusion.LayerMap(lm.maps()[i], lm.height(), lm.width())));
         for (LayerMaps t : lm.tapped()) {
-            all.add(Heatmaps.minMaxNormalize(Heatmaps.resize(t.maps()[i], t.height(), t.width(), in.height, in.width)));
+            layers.add(new Fusion.LayerMap(t.maps()[i], t.height(), t.width()));
         }
-        return fusion.combine(all);
+        return Fusion.onImage(fusion == null ? null : fusion.mode(), layers, model.input().height, model.input().width);
     }
 
     public List<Explanation> explain(List<float[]> inputs, TargetRule rule) {
@@ -179,15 +174,8 @@ public final class ExplainEngine {
                 view = Heatmaps.mirrorInputs(view, in.channels(), h, w);
             }
             LayerMaps vm = layerMaps(view, h, w, TargetRule.fixed(lm.targets(), model.labels()));
-            for (int i = 0; i < inputs.size(); i++) {
-                float[] m = atInputSize(vm, i); // the view covers the whole image: resizing its map puts it back
-                if (v.mirrored()) {
-                    m = Heatmaps.mirror(m, 1, in.height, in.width);
-                }
-                float[] sum = maps.get(i);
-                for (int j = 0; j < sum.length; j++) {
-                    sum[j] += m[j];
-                }
+            for (int i = 0; i < inputs.size(); i++) { // the view covers the whole image: resizing its map puts it back
+                Tta.addBack(v, atInputSize(vm, i), maps.get(i), in.height, in.width);
             }
         }
         int[] top1 = TargetRule.rank(0, model.labels()).choose(lm.probs(), inputs.size(), lm.classes());

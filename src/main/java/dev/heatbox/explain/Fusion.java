@@ -17,6 +17,22 @@ public record Fusion(Mode mode, List<String> layers) {
         layers = List.copyOf(layers);
     }
 
+    /** One layer's map of one image at layer resolution. */
+    public record LayerMap(float[] map, int height, int width) {}
+
+    /**
+     * One view of an image on the h×w input: the first layer's map resized (mode null), or every layer's
+     * resized, scaled to [0, 1] and combined. The engine and tune's shared pass both build maps this way.
+     */
+    public static float[] onImage(Mode mode, List<LayerMap> layers, int h, int w) {
+        List<float[]> up = new ArrayList<>();
+        for (LayerMap l : mode == null ? layers.subList(0, 1) : layers) {
+            float[] m = Heatmaps.resize(l.map(), l.height(), l.width(), h, w);
+            up.add(mode == null ? m : Heatmaps.minMaxNormalize(m));
+        }
+        return mode == null ? up.get(0) : new Fusion(mode, List.of()).combine(up);
+    }
+
     /** Combines same-sized maps (each already scaled to [0, 1]) into a new array. */
     public float[] combine(List<float[]> maps) {
         float[] out = maps.get(0).clone();

@@ -2,6 +2,7 @@ package dev.heatbox.explain;
 
 import dev.heatbox.util.Cv;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -87,7 +88,7 @@ public final class Heatmaps {
         for (float[] x : inputs) {
             float[] y = new float[channels * newH * newW];
             for (int c = 0; c < channels; c++) {
-                float[] p = resize(java.util.Arrays.copyOfRange(x, c * plane, (c + 1) * plane), h, w, newH, newW);
+                float[] p = resize(Arrays.copyOfRange(x, c * plane, (c + 1) * plane), h, w, newH, newW);
                 System.arraycopy(p, 0, y, c * newH * newW, p.length);
             }
             out.add(y);

@@ -35,6 +35,14 @@ public record Tta(boolean flip, List<Double> scales) {
         return out;
     }
 
+    /** Adds a view's map (on the image's h×w) to {@code sum}, mirrored back first when the view was mirrored. */
+    public static void addBack(View view, float[] map, float[] sum, int h, int w) {
+        float[] m = view.mirrored() ? Heatmaps.mirror(map, 1, h, w) : map;
+        for (int j = 0; j < sum.length; j++) {
+            sum[j] += m[j];
+        }
+    }
+
     public static Tta of(boolean flip) {
         return flip ? new Tta(true, List.of()) : NONE;
     }

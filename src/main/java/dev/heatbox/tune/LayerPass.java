@@ -100,34 +100,19 @@ final class LayerPass {
 
     /** Image i's map before normalization: one layer's (fusion null), or the fusion of the given layers; views averaged. */
     float[] atInputSize(List<String> layers, Fusion.Mode fusion, int i) {
-        float[] sum = null;
+        float[] sum = new float[h * w];
         for (int v = 0; v < views.size(); v++) {
-            float[] m = oneView(layers, fusion, i, v);
-            if (views.get(v).mirrored()) {
-                m = Heatmaps.mirror(m, 1, h, w);
+            List<Fusion.LayerMap> maps = new ArrayList<>();
+            for (String l : layers) {
+                Maps m = byLayer.get(l);
+                maps.add(new Fusion.LayerMap(m.maps()[v][i], m.heights()[v], m.widths()[v]));
             }
-            if (sum == null) {
-                sum = m;
-            } else {
-                for (int j = 0; j < sum.length; j++) {
-                    sum[j] += m[j];
-                }
-            }
+            Tta.addBack(views.get(v), Fusion.onImage(fusion, maps, h, w), sum, h, w);
         }
         for (int j = 0; j < sum.length; j++) {
             sum[j] /= views.size();
         }
         return sum;
-    }
-
-    private float[] oneView(List<String> layers, Fusion.Mode fusion, int i, int v) {
-        List<float[]> all = new ArrayList<>();
-        for (String l : layers) {
-            Maps m = byLayer.get(l);
-            float[] up = Heatmaps.resize(m.maps()[v][i], m.heights()[v], m.widths()[v], h, w);
-            all.add(fusion == null ? up : Heatmaps.minMaxNormalize(up));
-        }
-        return fusion == null ? all.get(0) : new Fusion(fusion, layers).combine(all);
     }
 
     /** A layer's place in graph order. */
