@@ -72,16 +72,9 @@ public final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Recipe r = mapOptions.applyRecipe(spec, model, false, System.err);
-        CommandLine.ParseResult given = spec.commandLine().getParseResult();
-        if (r != null && !given.hasMatchedOption("--method")) {
-            method = r.method();
-            if (!given.hasMatchedOption("--layer")) {
-                layer = r.layer();
-            }
-        }
-        if (r != null && !given.hasMatchedOption("--threshold")) {
-            threshold = r.threshold();
-        }
+        method = MapOptions.pick(spec, r, method, Recipe::method, "--method");
+        layer = MapOptions.pick(spec, r, layer, Recipe::layer, "--layer", "--method");
+        threshold = MapOptions.pick(spec, r, threshold, Recipe::threshold, "--threshold");
         DatasetFolder.Loaded d = DatasetFolder.read(data);
         if (d.coco().annotations.isEmpty()) {
             throw BadInputException.of(data.resolve("instances.json"), "no boxes: the audit needs ground-truth boxes"

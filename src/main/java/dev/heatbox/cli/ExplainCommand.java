@@ -130,12 +130,8 @@ public final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Recipe r = mapOptions.applyRecipe(spec, model, false, System.err);
-        if (r != null && !spec.commandLine().getParseResult().hasMatchedOption("--method")) {
-            method = r.method();
-            if (!spec.commandLine().getParseResult().hasMatchedOption("--layer")) {
-                layer = r.layer();
-            }
-        }
+        method = MapOptions.pick(spec, r, method, Recipe::method, "--method");
+        layer = MapOptions.pick(spec, r, layer, Recipe::layer, "--layer", "--method");
         mapOptions.fusion(spec);
         if (!Methods.NAMES.contains(method) && !"all".equals(method)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "unknown --method '" + method + "' (known: "

@@ -131,10 +131,7 @@ public final class LabelCommand implements Callable<Integer> {
                         + " yolo, labelstudio, " + String.join(", ", ToolLayouts.FORMATS) + ")");
             }
         }
-        Recipe chosen = mapOptions.applyRecipe(spec, model, true, System.err);
-        if (chosen != null) {
-            applyRecipe(chosen);
-        }
+        applyRecipe(mapOptions.applyRecipe(spec, model, true, System.err));
         mapOptions.fusion(spec);
         mapOptions.normalization(spec); // a bad --norm or --tta is a usage error before any work
         mapOptions.tta(spec);
@@ -178,28 +175,14 @@ public final class LabelCommand implements Callable<Integer> {
         }
     }
 
-    /** The recipe's choices where the command line made none. */
+    /** The recipe's choices where the command line made none (norm, tta and fusion: MapOptions.applyRecipe). */
     private void applyRecipe(Recipe r) {
-        // norm, tta and fusion: MapOptions.applyRecipe
-        CommandLine.ParseResult given = spec.commandLine().getParseResult();
-        if (!given.hasMatchedOption("--method")) {
-            method = r.method();
-        }
-        if (!given.hasMatchedOption("--layer") && !given.hasMatchedOption("--method")) {
-            layer = r.layer(); // a recipe's layer was tuned for its method
-        }
-        if (!given.hasMatchedOption("--threshold")) {
-            threshold = r.threshold();
-        }
-        if (r.boxes() != null && !given.hasMatchedOption("--boxes")) {
-            boxes = r.boxes();
-        }
-        if (r.refine() != null && !given.hasMatchedOption("--refine")) {
-            refine = r.refine();
-        }
-        if (r.nms() != null && !given.hasMatchedOption("--nms")) {
-            nms = r.nms();
-        }
+        method = MapOptions.pick(spec, r, method, Recipe::method, "--method");
+        layer = MapOptions.pick(spec, r, layer, Recipe::layer, "--layer", "--method");
+        threshold = MapOptions.pick(spec, r, threshold, Recipe::threshold, "--threshold");
+        boxes = MapOptions.pick(spec, r, boxes, Recipe::boxes, "--boxes");
+        refine = MapOptions.pick(spec, r, refine, Recipe::refine, "--refine");
+        nms = MapOptions.pick(spec, r, nms, Recipe::nms, "--nms");
     }
 
     private LabelJob.Options options() {

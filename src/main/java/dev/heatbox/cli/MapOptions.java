@@ -7,6 +7,7 @@ import dev.heatbox.tune.Recipe;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -65,21 +66,32 @@ public final class MapOptions {
             return null;
         }
         Recipe r = Recipe.read(file);
-        CommandLine.ParseResult given = spec.commandLine().getParseResult();
-        if (!given.hasMatchedOption("--norm")) {
-            norm = r.norm();
-        }
-        if (!given.hasMatchedOption("--tta")) {
-            tta = r.tta();
-        }
-        if (!given.hasMatchedOption("--fuse") && !given.hasMatchedOption("--layer") && !given.hasMatchedOption("--method")) {
-            fuse = r.fuse();
-        }
+        norm = pick(spec, r, norm, Recipe::norm, "--norm");
+        tta = pick(spec, r, tta, Recipe::tta, "--tta");
+        fuse = pick(spec, r, fuse, Recipe::fuse, "--fuse", "--layer", "--method");
         if (recipe == null) {
             log.println("recipe: " + file + " (" + r.method() + (r.layer() == null ? "" : " at " + r.layer())
                     + (r.fuse() == null ? "" : " + " + r.fuse()) + ", " + r.norm() + "); --recipe none for the model's plain defaults");
         }
         return r;
+    }
+
+    /**
+     * The recipe's value where the command line gave none of {@code options} (and the recipe has one),
+     * else {@code current}. A recipe's layer and fusion were tuned for its method: they go with
+     * {@code "--layer", "--method"}.
+     */
+    static <T> T pick(CommandLine.Model.CommandSpec spec, Recipe r, T current, Function<Recipe, T> value, String... options) {
+        if (r == null || value.apply(r) == null) {
+            return current;
+        }
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        for (String o : options) {
+            if (given.hasMatchedOption(o)) {
+                return current;
+            }
+        }
+        return value.apply(r);
     }
 
     Tta tta(CommandLine.Model.CommandSpec spec) {
