@@ -1,16 +1,14 @@
 package dev.heatbox.cli;
 
 import dev.heatbox.data.DatasetFolder;
+import dev.heatbox.explain.Normalization;
 import dev.heatbox.explain.Tta;
-import dev.heatbox.model.Models;
-import dev.heatbox.model.SplitModel;
 import dev.heatbox.tune.Recipe;
 import dev.heatbox.tune.RecipeSearch;
 import dev.heatbox.tune.TuneReport;
 import dev.heatbox.util.AtomicFiles;
 import dev.heatbox.util.Json;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -78,21 +76,16 @@ public final class TuneCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--tta: " + e.getMessage());
             }
         }
-        LabelCommand.checkWritable(out);
-        DatasetFolder.Loaded d = DatasetFolder.read(data);
-        List<String> tried = layers;
-        if (layers.contains("all")) {
-            tried = new ArrayList<>();
-            try (SplitModel m = Models.load(model, null, null)) {
-                tried.add(m.layer()); // the model's own layer first: the baseline the costs are measured against
-                for (SplitModel.Layer l : m.layers()) {
-                    if (!l.name().equals(m.layer())) {
-                        tried.add(l.name());
-                    }
-                }
+        for (String n : norms) {
+            try {
+                Normalization.parse(n);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--norms: " + e.getMessage());
             }
         }
-        List<RecipeSearch.Row> rows = new RecipeSearch(model, d, classes, batch, System.out).run(methods, tried, norms, ttas, fuseUpTo,
+        LabelCommand.checkWritable(out);
+        DatasetFolder.Loaded d = DatasetFolder.read(data);
+        List<RecipeSearch.Row> rows = new RecipeSearch(model, d, classes, batch, System.out).run(methods, layers, norms, ttas, fuseUpTo,
                 timed);
         Recipe pick = RecipeSearch.pick(rows, maxCost);
         pick.write(out.resolve("recipe.json"));

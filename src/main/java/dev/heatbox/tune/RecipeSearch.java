@@ -15,6 +15,7 @@ import dev.heatbox.model.SplitModel;
 import dev.heatbox.localize.BoxExtractor;
 import dev.heatbox.score.Iou;
 import dev.heatbox.score.MaxBoxAcc;
+import dev.heatbox.util.BadInputException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Tries recipes on a labelled dataset folder, GT-known (each image explained for its first labelled
@@ -69,7 +71,7 @@ public final class RecipeSearch {
     }
 
     /**
-     * @param layers layers to try, the model's own layer first (the baseline's)
+     * @param layers layers to try, the first being the baseline's: names, "default" (the model's own) or "all"
      * @param fuseUpTo largest number of layers in a fusion (below 2: none)
      * @param timedRows how many of the best rows are run again and timed
      */
@@ -79,7 +81,10 @@ public final class RecipeSearch {
         List<String> ordered = new ArrayList<>();
         try (SplitModel m = Models.load(model, null, null)) {
             ex = TuneImages.read(data, classes, m);
-            layers = layers.stream().map(l -> l.equals("default") ? m.layer() : l).toList();
+            // "all": every explainable layer, the model's own first (the baseline's); "default": the model's own
+            layers = layers.contains("all")
+                    ? Stream.concat(Stream.of(m.layer()), m.layers().stream().map(SplitModel.Layer::name)).distinct().toList()
+                    : layers.stream().map(l -> l.equals("default") ? m.layer() : l).toList();
             Set<String> wanted = new LinkedHashSet<>(layers);
             m.layers().forEach(l -> {
                 if (wanted.contains(l.name())) {
@@ -88,7 +93,7 @@ public final class RecipeSearch {
             });
             wanted.removeAll(ordered);
             if (!wanted.isEmpty()) {
-                throw new dev.heatbox.util.BadInputException("unknown layers: " + String.join(", ", wanted) + " (heatbox layers lists them)");
+                throw new BadInputException("unknown layers: " + String.join(", ", wanted) + " (heatbox layers lists them)");
             }
         }
         String tunedOn = data.dir().getFileName() + " (" + ex.size() + " images)";

@@ -106,6 +106,19 @@ class RecipeTest {
         Files.writeString(tmp.resolve("r.json"), "{\"method\": \"layercam\", \"norm\": \"minmax\", \"tta\": \"none\","
                 + " \"threshold\": 0.3, \"fuse\": \"avg:x\"}");
         assertEquals(3, heatbox(concat(common, "--recipe", tmp.resolve("r.json").toString())));
+        assertEquals(2, heatbox("tune", "--model", "models/mobilenet_v1_0.25_128", "--data", "datasets/coco-sample",
+                "--out", tmp.resolve("t").toString(), "--norms", "minmax,ivr:7"));
+    }
+
+    @Test
+    void tuneOnAllLayersTakesTheModelsOwnLayerAsItsBaseline(@TempDir Path tmp) throws Exception {
+        assertEquals(0, heatbox("tune", "--model", "models/mobilenet_v2_1.0_224_torchscript", "--data", "datasets/coco-sample",
+                "--classes", "datasets/coco2imagenet.json", "--out", tmp.toString(), "--methods", "gradcam", "--layers", "all",
+                "--norms", "minmax", "--tta", "none", "--fuse-up-to", "1"));
+        com.fasterxml.jackson.databind.JsonNode rows = dev.heatbox.util.Json.readTree(tmp.resolve("tune.json"));
+        assertEquals(2, rows.size(), "the TorchScript folder exports two layers");
+        assertEquals("l61_conv_2d_relu6", rows.get(0).get("recipe").get("layer").asText());
+        assertEquals(0.375, rows.get(0).get("maxBoxAccV2").asDouble(), 1e-9);
     }
 
     @Test
