@@ -6,8 +6,11 @@ import dev.heatbox.localize.WsolBoxes;
 import dev.heatbox.score.MaxBoxAcc;
 import dev.heatbox.util.Cv;
 import dev.heatbox.util.Json;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,76 +45,32 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "datasets/coco-sample/images", description = "images for the model figures")
     Path images;
 
+    /** The bench's parts, in the order they run. */
+    static final List<String> PARTS = List.of("maps", "train", "models", "label");
+
+    @Option(names = "--only", split = ",", paramLabel = "PART", description = {"run only these parts: maps (box extraction",
+        "and the sweep), train (CAM training beside the plain PyTorch loop), models, label (default: all)"})
+    List<String> only;
+
     @Override
-    public Integer call() throws java.io.IOException {
+    public Integer call() throws IOException {
+        List<String> parts = only == null ? PARTS : only;
+        for (String p : parts) {
+            if (!PARTS.contains(p)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--only: unknown part '" + p
+                        + "' (one of " + String.join(", ", PARTS) + ")");
+            }
+        }
         Cv.load();
         int reps = quick ? 2 : repeats;
         int threads = Runtime.getRuntime().availableProcessors();
-        List<float[]> maps = syntheticMaps(quick ? 64 : 256, 224, 224, 7);
         List<Map<String, Object>> results = new ArrayList<>();
         Map<String, Object> memory = new LinkedHashMap<>();
-
-        BoxExtractor ex = new BoxExtractor(0.2, BoxExtractor.Mode.LARGEST);
-        results.add(row("boxes", threads, measure(reps, maps.size() * 20, () -> {
-            for (int r = 0; r < 20; r++) {
-                maps.parallelStream().forEach(m -> ex.extract(m, 224, 224));
-            }
-        })));
-        List<PixelBox> gt = List.of(new PixelBox(60, 60, 160, 160));
-        List<float[]> sweepMaps = maps.subList(0, quick ? 32 : 128);
-        results.add(row("maxboxacc_v2_sweep", threads, measure(reps, sweepMaps.size(), () -> {
-            MaxBoxAcc[] acc = new MaxBoxAcc[threads];
-            IntStream.range(0, threads).parallel().forEach(t -> {
-                acc[t] = MaxBoxAcc.v2(0.001);
-                for (int i = t; i < sweepMaps.size(); i += threads) {
-                    acc[t].accumulate(sweepMaps.get(i), 224, 224, gt);
-                }
-            });
-        })));
-        // the reference's way, one contour search per threshold, on a few maps: the figure the sweep is compared with
-        double[] taus = WsolBoxes.thresholds(0.001);
-        List<float[]> refMaps = maps.subList(0, quick ? 2 : 8);
-        results.add(row("maxboxacc_v2_per_threshold", threads, measure(Math.min(reps, 2), refMaps.size(), () ->
-                refMaps.parallelStream().forEach(m -> {
-                    WsolBoxes wb = new WsolBoxes(m, 224, 224);
-                    for (double t : taus) {
-                        wb.boxes(t, true);
-                    }
-                }))));
-
-        Path work = java.nio.file.Files.createTempDirectory("heatbox-bench");
-        try {
-            Path digitsModel = PipelineBench.trainDigits(work, quick ? 300 : 2000, 1, results, threads,
-                    List.of("mxnet", "pytorch"));
-            Map<String, Object> reference = PipelineBench.referenceTraining(threads, quick);
-            if (reference != null) {
-                results.add(reference);
-            }
-            // the same MobileNetV2 on MXNet and on PyTorch (TorchScript), side by side; MobileNetV1 on MXNet and ONNX Runtime
-            List<Path> toTime = new ArrayList<>(models != null ? models : List.of(Shipped.path("models/mobilenet_v2_1.0_224"),
-                    Shipped.path("models/mobilenet_v2_1.0_224_torchscript"), Shipped.path("models/mobilenet_v1_0.25_128"),
-                    Shipped.path("models/mobilenet_v1_0.25_128_onnx")));
-            toTime.add(digitsModel);
-            for (Path mdir : toTime) {
-                Path imgs = mdir.equals(digitsModel) ? work.resolve("digits/test/images") : images;
-                results.addAll(ModelBench.run(mdir, imgs, batches, reps, quick, threads));
-                results.get(results.size() - 1).put("peak_rss_mb", PipelineBench.peakRssMb());
-            }
-            // the whole label job on a folder of generated digits, with MobileNetV1 (decode → model → boxes → export)
-            Path v1 = Shipped.path("models/mobilenet_v1_0.25_128");
-            Path digitImages = work.resolve("digits/train/images");
-            double[] job = PipelineBench.labelJob(v1, digitImages, 16, reps, work.resolve("label"));
-            Map<String, Object> jr = ModelBench.row("mobilenet_v1_0.25_128", "MXNet", "label", 16, threads, job, Double.NaN);
-            jr.put("ratio_to_forward", null);
-            jr.put("peak_rss_mb", PipelineBench.peakRssMb());
-            results.add(jr);
-            if (!quick) {
-                long[] rss = PipelineBench.rssAfter(v1, digitImages, 1000, 10000);
-                memory.put("rss_mb_after_1000_images", rss[0]);
-                memory.put("rss_mb_after_10000_images", rss[1]);
-            }
-        } finally {
-            TrainCommand.deleteTree(work);
+        if (parts.contains("maps")) {
+            mapRows(results, reps, threads);
+        }
+        if (parts.contains("train") || parts.contains("models") || parts.contains("label")) {
+            pipelineRows(parts, results, memory, reps, threads);
         }
 
         Map<String, Object> machine = new LinkedHashMap<>();
@@ -143,6 +102,85 @@ public final class BenchCommand implements Callable<Integer> {
                     r.get("ratio_to_forward") == null ? "-" : String.format(Locale.ROOT, "%.2f", (Double) r.get("ratio_to_forward")));
         }
         return 0;
+    }
+
+    /** Box extraction and the MaxBoxAccV2 sweeps on synthetic CAM-like maps. */
+    private void mapRows(List<Map<String, Object>> results, int reps, int threads) {
+        List<float[]> maps = syntheticMaps(quick ? 64 : 256, 224, 224, 7);
+        BoxExtractor ex = new BoxExtractor(0.2, BoxExtractor.Mode.LARGEST);
+        results.add(row("boxes", threads, measure(reps, maps.size() * 20, () -> {
+            for (int r = 0; r < 20; r++) {
+                maps.parallelStream().forEach(m -> ex.extract(m, 224, 224));
+            }
+        })));
+        List<PixelBox> gt = List.of(new PixelBox(60, 60, 160, 160));
+        List<float[]> sweepMaps = maps.subList(0, quick ? 32 : 128);
+        results.add(row("maxboxacc_v2_sweep", threads, measure(reps, sweepMaps.size(), () -> {
+            MaxBoxAcc[] acc = new MaxBoxAcc[threads];
+            IntStream.range(0, threads).parallel().forEach(t -> {
+                acc[t] = MaxBoxAcc.v2(0.001);
+                for (int i = t; i < sweepMaps.size(); i += threads) {
+                    acc[t].accumulate(sweepMaps.get(i), 224, 224, gt);
+                }
+            });
+        })));
+        // the reference's way, one contour search per threshold, on a few maps: the figure the sweep is compared with
+        double[] taus = WsolBoxes.thresholds(0.001);
+        List<float[]> refMaps = maps.subList(0, quick ? 2 : 8);
+        results.add(row("maxboxacc_v2_per_threshold", threads, measure(Math.min(reps, 2), refMaps.size(), () ->
+                refMaps.parallelStream().forEach(m -> {
+                    WsolBoxes wb = new WsolBoxes(m, 224, 224);
+                    for (double t : taus) {
+                        wb.boxes(t, true);
+                    }
+                }))));
+
+    }
+
+    /** CAM training beside the reference loop, the models' methods, and the label job. */
+    private void pipelineRows(List<String> parts, List<Map<String, Object>> results, Map<String, Object> memory,
+                              int reps, int threads) throws IOException {
+        Path work = Files.createTempDirectory("heatbox-bench");
+        try {
+            PipelineBench.digits(work, quick ? 1000 : 2000);
+            Path digitsModel = null;
+            if (parts.contains("train")) {
+                // two epochs: the figure is the second's (the first warms up), as the reference loop skips its first steps
+                digitsModel = PipelineBench.trainDigits(work, 2, results, threads, List.of("mxnet", "pytorch"));
+                results.addAll(PipelineBench.referenceTraining(threads, quick));
+            }
+            if (parts.contains("models")) {
+                // the same MobileNetV2 on MXNet and on PyTorch (TorchScript), side by side; MobileNetV1 on MXNet and ONNX Runtime
+                List<Path> toTime = new ArrayList<>(models != null ? models : List.of(Shipped.path("models/mobilenet_v2_1.0_224"),
+                        Shipped.path("models/mobilenet_v2_1.0_224_torchscript"), Shipped.path("models/mobilenet_v1_0.25_128"),
+                        Shipped.path("models/mobilenet_v1_0.25_128_onnx")));
+                if (digitsModel != null) {
+                    toTime.add(digitsModel);
+                }
+                for (Path mdir : toTime) {
+                    Path imgs = mdir.equals(digitsModel) ? work.resolve("digits/test/images") : images;
+                    results.addAll(ModelBench.run(mdir, imgs, batches, reps, quick, threads));
+                    results.get(results.size() - 1).put("peak_rss_mb", PipelineBench.peakRssMb());
+                }
+            }
+            if (parts.contains("label")) {
+                // the whole label job on a folder of generated digits, with MobileNetV1 (decode → model → boxes → export)
+                Path v1 = Shipped.path("models/mobilenet_v1_0.25_128");
+                Path digitImages = work.resolve("digits/train/images");
+                double[] job = PipelineBench.labelJob(v1, digitImages, 16, reps, work.resolve("label"));
+                Map<String, Object> jr = ModelBench.row("mobilenet_v1_0.25_128", "MXNet", "label", 16, threads, job, Double.NaN);
+                jr.put("ratio_to_forward", null);
+                jr.put("peak_rss_mb", PipelineBench.peakRssMb());
+                results.add(jr);
+                if (!quick) {
+                    long[] rss = PipelineBench.rssAfter(v1, digitImages, 1000, 10000);
+                    memory.put("rss_mb_after_1000_images", rss[0]);
+                    memory.put("rss_mb_after_10000_images", rss[1]);
+                }
+            }
+        } finally {
+            TrainCommand.deleteTree(work);
+        }
     }
 
     /** Warm-up once, then {@code reps} timed runs; rates in items per second, sorted. */

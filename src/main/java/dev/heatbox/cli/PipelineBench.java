@@ -31,17 +31,16 @@ final class PipelineBench {
 
     private PipelineBench() {}
 
-    /** Generates digits, trains the CAM network on them (the training figure) and returns the model folder. */
-    static Path trainDigits(Path work, int count, int epochs, List<Map<String, Object>> rows, int threads) throws IOException {
-        return trainDigits(work, count, epochs, rows, threads, List.of(Engines.MXNET));
-    }
-
-    /** The same training on each engine, one row each; returns the first engine's model folder. */
-    static Path trainDigits(Path work, int count, int epochs, List<Map<String, Object>> rows, int threads,
-                            List<String> engines) throws IOException {
+    /** Generates {@code count} digits into work/digits (train, val, test). */
+    static void digits(Path work, int count) throws IOException {
         DigitSynth.Options o = new DigitSynth.Options();
         o.count = count;
         new DigitSynth(Mnist.load(Shipped.path("datasets/mnist-10k")), o).writeAll(work.resolve("digits"));
+    }
+
+    /** The same training on each engine on work/digits/train, one row each; returns the first engine's model folder. */
+    static Path trainDigits(Path work, int epochs, List<Map<String, Object>> rows, int threads,
+                            List<String> engines) throws IOException {
         TrainConfig c = TrainConfig.read(Shipped.path("configs/train-cam-digits.json"));
         c.training.epochs = epochs;
         DatasetFolder.Loaded train = DatasetFolder.read(work.resolve("digits/train"));
@@ -49,10 +48,12 @@ final class PipelineBench {
         for (String engine : engines) {
             CamTrainer.Result r = new CamTrainer(c, QUIET, engine).train(t, null, CamTrainer.classNames(train),
                     work.resolve("cam-" + Engines.name(engine)));
-            double[] rate = {r.imagesPerSecond()};
+            // after the first epoch, as the reference loop times its steps after a warm-up
+            double[] rate = {r.steadyImagesPerSecond(t.size())};
             Map<String, Object> row = ModelBench.row("cam-digits", Engines.name(engine), "train", c.training.batch_size,
                     threads, rate, Double.NaN);
             row.put("ratio_to_forward", null);
+            row.put("whole_run_images_per_s", r.imagesPerSecond());
             row.put("peak_rss_mb", peakRssMb());
             rows.add(row);
         }
@@ -115,23 +116,47 @@ final class PipelineBench {
 
     /**
      * The same network trained by a plain PyTorch loop (tools/torch_train_reference.py) with the
-     * same threads, when a python3 with torch is on this machine; null when none is.
+     * same threads, when a python3 with torch is on this machine: one row with this process's
+     * environment (the launcher's allocator settings, see {@link #ALLOCATOR}) and one without them,
+     * as the loop runs from a plain shell. Empty when no python has torch.
      */
-    static Map<String, Object> referenceTraining(int threads, boolean quick) {
+    static List<Map<String, Object>> referenceTraining(int threads, boolean quick) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (boolean same : new boolean[] {true, false}) {
+            Map<String, Object> row = referenceRow(threads, quick, same);
+            if (row == null) {
+                break;
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** The glibc allocator settings the launcher exports (see the heatbox script). */
+    static final List<String> ALLOCATOR = List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_",
+            "MALLOC_TRIM_THRESHOLD_");
+
+    private static Map<String, Object> referenceRow(int threads, boolean quick, boolean sameEnvironment) {
         Path script = Shipped.path("tools/torch_train_reference.py");
         for (String python : List.of("/usr/bin/python3", "python3")) {
             try {
-                Process p = new ProcessBuilder(python, script.toString(), "--threads", String.valueOf(threads),
+                ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--threads", String.valueOf(threads),
                         "--steps", quick ? "30" : "100", "--config", Shipped.path("configs/train-cam-digits.json").toString())
-                        .redirectErrorStream(true).start();
+                        .redirectErrorStream(true);
+                if (!sameEnvironment) {
+                    ALLOCATOR.forEach(pb.environment()::remove);
+                }
+                Process p = pb.start();
                 String out = new String(p.getInputStream().readAllBytes()).strip();
                 if (p.waitFor() != 0) {
                     continue; // no torch in this python: try the next one
                 }
                 JsonNode r = Json.MAPPER.readTree(out.substring(out.lastIndexOf('\n') + 1));
                 double[] rate = {r.get("images_per_s").asDouble()};
-                Map<String, Object> row = ModelBench.row("cam-digits", "python torch " + r.get("torch").asText() + " loop",
-                        "train", r.get("batch").asInt(), threads, rate, Double.NaN);
+                String allocator = ALLOCATOR.stream().anyMatch(k -> pb.environment().get(k) != null)
+                        ? "heatbox's allocator settings" : "default allocator";
+                Map<String, Object> row = ModelBench.row("cam-digits", "python torch " + r.get("torch").asText()
+                                + " loop, " + allocator, "train", r.get("batch").asInt(), threads, rate, Double.NaN);
                 row.put("ratio_to_forward", null);
                 return row;
             } catch (IOException | RuntimeException e) {

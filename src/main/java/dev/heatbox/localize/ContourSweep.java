@@ -2,6 +2,7 @@ package dev.heatbox.localize;
 
 import dev.heatbox.data.PixelBox;
 import dev.heatbox.score.Iou;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -28,24 +29,35 @@ public final class ContourSweep {
      */
     public static double[] bestIou(byte[] image, int height, int width, List<PixelBox> gt) {
         int n = height * width;
-        // pixels by value (counting sort)
-        int[] start = new int[257];
+        Scratch sc = SCRATCH.get();
+        sc.ensure(n);
+        // pixels by value (counting sort), with their coordinates
+        int[] start = sc.start;
+        Arrays.fill(start, 0);
         for (int i = 0; i < n; i++) {
             start[(image[i] & 0xff) + 1]++;
         }
         for (int v = 0; v < 256; v++) {
             start[v + 1] += start[v];
         }
-        int[] order = new int[n];
-        int[] fill = start.clone();
-        for (int i = 0; i < n; i++) {
-            order[fill[image[i] & 0xff]++] = i;
+        int[] fill = sc.fill;
+        System.arraycopy(start, 0, fill, 0, 257);
+        int[] order = sc.order;
+        int[] xs = sc.xs;
+        int[] ys = sc.ys;
+        for (int y = 0, i = 0; y < height; y++) {
+            for (int x = 0; x < width; x++, i++) {
+                int k = fill[image[i] & 0xff]++;
+                order[k] = i;
+                xs[k] = x;
+                ys[k] = y;
+            }
         }
-        double none = best(new PixelBox(0, 0, 0, 0), gt);
+        double none = best(0, 0, 0, 0, gt);
         double[] fg = new double[256];
         double[] bg = new double[256];
         boolean[] empty = new boolean[256];
-        Forest f = new Forest(n, width, height);
+        Forest f = sc.forest.reset(n, width, height);
         // foreground: mask(c) = value > c; adding the pixels of value c + 1 takes the mask from c + 1 to c
         double bestFg = 0;
         for (int c = 255; c >= 0; c--) {
@@ -53,7 +65,7 @@ public final class ContourSweep {
             boolean added = false;
             if (v <= 255) {
                 for (int k = start[v]; k < start[v + 1]; k++) {
-                    f.add(order[k], true);
+                    f.add(order[k], xs[k], ys[k], true);
                     added = true;
                 }
             }
@@ -64,12 +76,12 @@ public final class ContourSweep {
             fg[c] = bestFg;
         }
         // background: value <= c, 4-connected; a component touching the edge is the outside, not a hole
-        Forest b = new Forest(n, width, height);
+        Forest b = f.reset(n, width, height);
         double bestBg = 0;
         for (int c = 0; c < 256; c++) {
             boolean added = false;
             for (int k = start[c]; k < start[c + 1]; k++) {
-                b.add(order[k], false);
+                b.add(order[k], xs[k], ys[k], false);
                 added = true;
             }
             if (added) {
@@ -84,46 +96,71 @@ public final class ContourSweep {
         return out;
     }
 
-    static double best(PixelBox box, List<PixelBox> gt) {
+    /** Per-thread buffers, reused from map to map (a sweep over many maps allocated ~3 MB per map). */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        final int[] start = new int[257];
+        final int[] fill = new int[257];
+        int[] order = new int[0];
+        int[] xs = order;
+        int[] ys = order;
+        final Forest forest = new Forest();
+
+        void ensure(int n) {
+            if (order.length < n) {
+                order = new int[n];
+                xs = new int[n];
+                ys = new int[n];
+            }
+        }
+    }
+
+    /** The best wsol IoU of the box (x0, y0, x1, y1) with any of {@code gt}. */
+    static double best(int x0, int y0, int x1, int y1, List<PixelBox> gt) {
         double m = 0;
         for (PixelBox g : gt) {
-            m = Math.max(m, Iou.wsol(box, g));
+            m = Math.max(m, Iou.wsol(x0, y0, x1, y1, g));
         }
         return m;
     }
 
     /** A union–find over pixels with a box and an edge flag per root, and the list of roots. */
     private static final class Forest {
-        final int w;
-        final int h;
-        final int[] parent;
-        final int[] x0;
-        final int[] y0;
-        final int[] x1;
-        final int[] y1;
-        final boolean[] edge;
+        int w;
+        int h;
+        int[] parent = new int[0];
+        int[] x0 = parent;
+        int[] y0 = parent;
+        int[] x1 = parent;
+        int[] y1 = parent;
+        boolean[] edge = new boolean[0];
         /** Pixels per root: the smaller tree goes under the larger, so finds stay short. */
-        final int[] count;
+        int[] count = parent;
         int[] roots = new int[64];
         int rootCount;
         int size;
 
-        Forest(int n, int w, int h) {
+        /** Empties the forest for an n-pixel image (only the parent links need clearing: add() sets the rest). */
+        Forest reset(int n, int w, int h) {
             this.w = w;
             this.h = h;
-            parent = new int[n];
-            java.util.Arrays.fill(parent, -1);
-            x0 = new int[n];
-            y0 = new int[n];
-            x1 = new int[n];
-            y1 = new int[n];
-            edge = new boolean[n];
-            count = new int[n];
+            if (parent.length < n) {
+                parent = new int[n];
+                x0 = new int[n];
+                y0 = new int[n];
+                x1 = new int[n];
+                y1 = new int[n];
+                edge = new boolean[n];
+                count = new int[n];
+            }
+            Arrays.fill(parent, 0, n, -1);
+            rootCount = 0;
+            size = 0;
+            return this;
         }
 
-        void add(int p, boolean eight) {
-            int x = p % w;
-            int y = p / w;
+        void add(int p, int x, int y, boolean eight) {
             parent[p] = p;
             x0[p] = x;
             x1[p] = x;
@@ -135,7 +172,7 @@ public final class ContourSweep {
             if (rootCount == roots.length) {
                 compact();
                 if (rootCount == roots.length) {
-                    roots = java.util.Arrays.copyOf(roots, roots.length * 2);
+                    roots = Arrays.copyOf(roots, roots.length * 2);
                 }
             }
             roots[rootCount++] = p;
@@ -209,9 +246,8 @@ public final class ContourSweep {
                 if (grow > 0 && edge[r]) {
                     continue;
                 }
-                PixelBox box = new PixelBox(x0[r] - grow, y0[r] - grow, Math.min(x1[r] + grow + 1, width - 1),
-                        Math.min(y1[r] + grow + 1, height - 1));
-                m = Math.max(m, ContourSweep.best(box, gt));
+                m = Math.max(m, ContourSweep.best(x0[r] - grow, y0[r] - grow, Math.min(x1[r] + grow + 1, width - 1),
+                        Math.min(y1[r] + grow + 1, height - 1), gt));
             }
             return m;
         }

@@ -37,8 +37,18 @@ public final class CamTrainer {
         }
     }
 
+    /**
+     * @param imagesPerSecond over the whole run (validation included)
+     * @param epochSeconds each epoch's training steps alone (no validation): the first holds the warm-up
+     */
     public record Result(double trainLoss, double trainAccuracy, double valAccuracy, double imagesPerSecond,
-                         double seconds, List<Double> epochLosses) {}
+                         double seconds, List<Double> epochLosses, List<Double> epochSeconds) {
+        /** Training images per second after the first epoch (the warm-up), or over the one epoch there is. */
+        public double steadyImagesPerSecond(int images) {
+            List<Double> later = epochSeconds.size() > 1 ? epochSeconds.subList(1, epochSeconds.size()) : epochSeconds;
+            return images * later.size() / later.stream().mapToDouble(Double::doubleValue).sum();
+        }
+    }
 
     private final TrainConfig config;
     private final PrintStream log;
@@ -105,6 +115,7 @@ public final class CamTrainer {
                     .setSampling(t.batch_size, true)
                     .build();
             List<Double> epochLosses = new ArrayList<>();
+            List<Double> epochSeconds = new ArrayList<>();
             double lossAvg = 0;
             double accAvg = 0;
             double valAcc = Double.NaN;
@@ -118,6 +129,7 @@ public final class CamTrainer {
                     double lossSum = 0;
                     long correct = 0;
                     long count = 0;
+                    long epochStart = System.nanoTime();
                     for (Batch batch : trainer.iterateDataset(ds)) {
                         try (batch) {
                             NDList data = t.hide_patch > 0 ? new NDList(hide(batch.getData().head(), t))
@@ -155,6 +167,7 @@ public final class CamTrainer {
                             }
                         }
                     }
+                    epochSeconds.add((System.nanoTime() - epochStart) / 1e9);
                     seen += count;
                     lossAvg = lossSum / count;
                     epochLosses.add(lossAvg);
@@ -179,7 +192,7 @@ public final class CamTrainer {
             spec.classifier = Map.of("weight", "head.linear.weight", "bias", "head.linear.bias");
             spec.engine = engine;
             CamNetModel.save(model, spec, classes, out);
-            return new Result(lossAvg, accAvg, valAcc, seen / seconds, seconds, epochLosses);
+            return new Result(lossAvg, accAvg, valAcc, seen / seconds, seconds, epochLosses, epochSeconds);
         }
     }
 

@@ -34,6 +34,11 @@ public final class Iou {
         return plusOne(a.x0(), a.y0(), a.x1(), a.y1(), b.x0(), b.y0(), b.x1(), b.y1());
     }
 
+    /** {@link #wsol(PixelBox, PixelBox)} with the first box given by its corners (no object per box). */
+    public static double wsol(int ax0, int ay0, int ax1, int ay1, PixelBox b) {
+        return plusOne(ax0, ay0, ax1, ay1, b.x0(), b.y0(), b.x1(), b.y1());
+    }
+
     private static double plusOne(double ax0, double ay0, double ax1, double ay1,
                                   double bx0, double by0, double bx1, double by1) {
         double iw = Math.min(ax1, bx1) - Math.max(ax0, bx0) + 1;
