@@ -134,7 +134,7 @@ final class PipelineBench {
 
     /** The glibc allocator settings the launcher exports (see the heatbox script). */
     static final List<String> ALLOCATOR = List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_",
-            "MALLOC_TRIM_THRESHOLD_");
+            "MALLOC_TRIM_THRESHOLD_", "MALLOC_PERTURB_");
 
     private static Map<String, Object> referenceRow(int threads, boolean quick, boolean sameEnvironment) {
         Path script = Shipped.path("tools/torch_train_reference.py");

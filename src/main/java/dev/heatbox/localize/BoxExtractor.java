@@ -1,6 +1,14 @@
 package dev.heatbox.localize;
 
 import dev.heatbox.data.PixelBox;
+import dev.heatbox.util.Cv;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Scalar;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +22,9 @@ import java.util.List;
  * <p>The components come from one pass over the rows: runs of kept pixels are joined to the runs
  * of the row above that touch them (8-connectivity: column ranges overlapping within one pixel)
  * with a union–find. On 224×224 CAM-like maps this is several times faster than OpenCV's
- * {@code connectedComponentsWithStats} (≈ 310 µs there), which a test checks it against.
+ * {@code connectedComponentsWithStats} (≈ 310 µs there), which a test checks it against. The mask
+ * comes from OpenCV's vectorized compare, and the runs from its bytes 64 pixels at a time
+ * (run starts and ends are the bit changes): a pixel-by-pixel scan in Java cost half the time.
  */
 public final class BoxExtractor {
     public enum Mode { LARGEST, ALL }
@@ -28,6 +38,7 @@ public final class BoxExtractor {
         }
         this.threshold = threshold;
         this.mode = mode;
+        Cv.load();
     }
 
     /**
@@ -85,46 +96,60 @@ public final class BoxExtractor {
             throw new IllegalArgumentException("heatmap contains NaN");
         }
         float cut = floatCut(threshold * max);
-        // runs: start, end (inclusive), row; parent for the union-find, in raster order
         Runs r = RUNS.get();
-        int n = 0;
-        int prevStart = 0;
-        int prevEnd = 0;
+        byte[] mask = r.mask(map, h, w, cut);
+        r.n = 0;
+        r.prevStart = 0;
+        r.prevEnd = 0;
         for (int y = 0; y < h; y++) {
-            int curStart = n;
+            int rowStart = r.n;
             int base = y * w;
-            int end = base + w;
-            int i = base;
-            while (i < end) {
-                while (i < end && !(map[i] > cut)) {
-                    i++;
+            boolean in = false;
+            int s = 0;
+            for (int x = 0; x < w; x += 64) {
+                int len = Math.min(64, w - x);
+                long bits = bits(mask, base + x, len);
+                // bit k set where pixel x + k differs from pixel x + k − 1: a run starts or ends there
+                long change = bits ^ (bits << 1 | (in ? 1L : 0L));
+                if (len < 64) {
+                    change &= (1L << len) - 1;
                 }
-                if (i >= end) {
-                    break;
-                }
-                int s = i;
-                while (i < end && map[i] > cut) {
-                    i++;
-                }
-                r.ensure(n + 1);
-                int x0 = s - base;
-                int x1 = i - 1 - base;
-                r.start[n] = x0;
-                r.end[n] = x1;
-                r.row[n] = y;
-                r.parent[n] = n;
-                // join with the runs of the row above that touch this one (diagonals included)
-                for (int p = prevStart; p < prevEnd; p++) {
-                    if (r.end[p] >= x0 - 1 && r.start[p] <= x1 + 1) {
-                        union(r.parent, p, n);
+                while (change != 0) {
+                    int k = Long.numberOfTrailingZeros(change);
+                    change &= change - 1;
+                    if (in) {
+                        r.add(s, x + k - 1, y);
+                    } else {
+                        s = x + k;
                     }
+                    in = !in;
                 }
-                n++;
             }
-            prevStart = curStart;
-            prevEnd = n;
+            if (in) {
+                r.add(s, w - 1, y);
+            }
+            r.prevStart = rowStart;
+            r.prevEnd = r.n;
         }
+        int n = r.n;
         return components(r, n);
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Mask bytes (0 or 0xFF) at [from, from + len), len ≤ 64, as bits: bit k for byte from + k. */
+    private static long bits(byte[] mask, int from, int len) {
+        long bits = 0;
+        int k = 0;
+        for (; k + 8 <= len; k += 8) {
+            long v = (long) LONGS.get(mask, from + k);
+            // one bit per byte: bit j of the product's top byte is byte j's low bit
+            bits |= ((v & 0x0101010101010101L) * 0x0102040810204080L >>> 56) << k;
+        }
+        for (; k < len; k++) {
+            bits |= (mask[from + k] & 1L) << k;
+        }
+        return bits;
     }
 
     /**
@@ -193,6 +218,41 @@ public final class BoxExtractor {
         int[] x1 = start;
         int[] y1 = start;
         int[] order = start;
+        /** Runs so far, and the previous row's runs [prevStart, prevEnd). */
+        int n;
+        int prevStart;
+        int prevEnd;
+        private Mat values;
+        private Mat above;
+        private byte[] maskBytes;
+
+        /** The mask map > cut, 0 or 0xFF per pixel, from OpenCV's vectorized compare into reused buffers. */
+        byte[] mask(float[] map, int h, int w, float cut) {
+            if (values == null || values.rows() != h || values.cols() != w) {
+                values = new Mat(h, w, CvType.CV_32F);
+                above = new Mat(h, w, CvType.CV_8U);
+                maskBytes = new byte[h * w];
+            }
+            values.put(0, 0, map);
+            Core.compare(values, new Scalar(cut), above, Core.CMP_GT);
+            above.get(0, 0, maskBytes);
+            return maskBytes;
+        }
+
+        /** Appends the run [x0, x1] of row y, joined to the previous row's runs that touch it (diagonals included). */
+        void add(int x0, int x1, int y) {
+            ensure(n + 1);
+            start[n] = x0;
+            end[n] = x1;
+            row[n] = y;
+            parent[n] = n;
+            for (int p = prevStart; p < prevEnd; p++) {
+                if (end[p] >= x0 - 1 && start[p] <= x1 + 1) {
+                    union(parent, p, n);
+                }
+            }
+            n++;
+        }
 
         void ensure(int n) {
             if (n <= start.length) {

@@ -115,10 +115,19 @@ class BoxExtractorTest {
 
     @Test
     void agreesWithOpenCvOnRandomMaps() {
-        java.util.Random r = new java.util.Random(9);
-        for (int t = 0; t < 300; t++) {
-            int h = 5 + r.nextInt(60);
-            int w = 5 + r.nextInt(60);
+        agreesWithOpenCv(new java.util.Random(9), 300, 60);
+    }
+
+    /** Rows of several 64-pixel words, with and without a partial last word. */
+    @Test
+    void agreesWithOpenCvOnWideRows() {
+        agreesWithOpenCv(new java.util.Random(10), 120, 300);
+    }
+
+    private static void agreesWithOpenCv(java.util.Random r, int cases, int maxSide) {
+        for (int t = 0; t < cases; t++) {
+            int h = 5 + r.nextInt(maxSide);
+            int w = 5 + r.nextInt(maxSide);
             float[] m = new float[h * w];
             if (t % 2 == 0) {
                 for (int i = 0; i < m.length; i++) {
