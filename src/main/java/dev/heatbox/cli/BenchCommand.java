@@ -8,7 +8,9 @@ import dev.heatbox.util.Cv;
 import dev.heatbox.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +47,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "datasets/coco-sample/images", description = "images for the model figures")
     Path images;
 
+    @Spec
+    CommandSpec spec;
+
     /** The bench's parts, in the order they run. */
     static final List<String> PARTS = List.of("maps", "train", "models", "label");
 
@@ -57,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> parts = only == null ? PARTS : only;
         for (String p : parts) {
             if (!PARTS.contains(p)) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--only: unknown part '" + p
+                throw new CommandLine.ParameterException(spec.commandLine(), "--only: unknown part '" + p
                         + "' (one of " + String.join(", ", PARTS) + ")");
             }
         }

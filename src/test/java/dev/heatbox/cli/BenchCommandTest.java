@@ -24,4 +24,18 @@ class BenchCommandTest {
             assertTrue(row.get("images_per_s_median").asDouble() <= row.get("images_per_s_max").asDouble());
         }
     }
+
+    @Test
+    void onlyRunsTheNamedPartsAndRefusesAnUnknownOne(@TempDir Path tmp) {
+        BadInputTest.Run r = BadInputTest.run("bench", "--quick", "--only", "maps", "--out", tmp.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode rows = Json.readTree(tmp.resolve("bench.json")).get("results");
+        assertEquals(3, rows.size(), rows.toString());
+        for (JsonNode row : rows) {
+            assertTrue(row.get("model").isNull(), "a map row has no model: " + row);
+        }
+        BadInputTest.Run bad = BadInputTest.run("bench", "--only", "maps,gpu", "--out", tmp.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--only: unknown part 'gpu'"), bad.err());
+    }
 }
