@@ -15,6 +15,7 @@ import dev.heatbox.model.Engines;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.model.TrainConfig;
+import dev.heatbox.util.Allocator;
 import dev.heatbox.util.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -117,7 +118,7 @@ final class PipelineBench {
     /**
      * The same network trained by a plain PyTorch loop (tools/torch_train_reference.py) with the
      * same threads, when a python3 with torch is on this machine: one row with this process's
-     * environment (the launcher's allocator settings, see {@link #ALLOCATOR}) and one without them,
+     * environment (the launcher's allocator settings, see {@link Allocator}) and one without them,
      * as the loop runs from a plain shell. Empty when no python has torch.
      */
     static List<Map<String, Object>> referenceTraining(int threads, boolean quick) {
@@ -132,10 +133,6 @@ final class PipelineBench {
         return rows;
     }
 
-    /** The glibc allocator settings the launcher exports (see the heatbox script). */
-    static final List<String> ALLOCATOR = List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_",
-            "MALLOC_TRIM_THRESHOLD_", "MALLOC_PERTURB_");
-
     private static Map<String, Object> referenceRow(int threads, boolean quick, boolean sameEnvironment) {
         Path script = Shipped.path("tools/torch_train_reference.py");
         for (String python : List.of("/usr/bin/python3", "python3")) {
@@ -144,7 +141,7 @@ final class PipelineBench {
                         "--steps", quick ? "30" : "100", "--config", Shipped.path("configs/train-cam-digits.json").toString())
                         .redirectErrorStream(true);
                 if (!sameEnvironment) {
-                    ALLOCATOR.forEach(pb.environment()::remove);
+                    Allocator.VARIABLES.forEach(pb.environment()::remove);
                 }
                 Process p = pb.start();
                 String out = new String(p.getInputStream().readAllBytes()).strip();
@@ -153,7 +150,7 @@ final class PipelineBench {
                 }
                 JsonNode r = Json.MAPPER.readTree(out.substring(out.lastIndexOf('\n') + 1));
                 double[] rate = {r.get("images_per_s").asDouble()};
-                String allocator = ALLOCATOR.stream().anyMatch(k -> pb.environment().get(k) != null)
+                String allocator = Allocator.VARIABLES.stream().anyMatch(k -> pb.environment().get(k) != null)
                         ? "heatbox's allocator settings" : "default allocator";
                 Map<String, Object> row = ModelBench.row("cam-digits", "python torch " + r.get("torch").asText()
                                 + " loop, " + allocator, "train", r.get("batch").asInt(), threads, rate, Double.NaN);

@@ -8,6 +8,7 @@ import dev.heatbox.localize.BoxExtractor;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.report.ReviewPage;
 import dev.heatbox.review.ReviewMaps;
+import dev.heatbox.util.Allocator;
 import dev.heatbox.util.BadInputException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -68,6 +69,8 @@ public final class SparkLabelJob {
         if (!how.master().equals("submitted")) {
             conf.setMaster(how.master());
         }
+        // executors on other machines do not inherit the launcher's environment: pass its allocator settings on
+        Allocator.current().forEach((k, v) -> conf.setIfMissing("spark.executorEnv." + k, v));
         how.conf().forEach(conf::set);
         List<PartitionLabeller.Part> parts = List.of();
         long t0 = System.nanoTime();
