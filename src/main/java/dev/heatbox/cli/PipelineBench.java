@@ -150,8 +150,8 @@ final class PipelineBench {
                 }
                 JsonNode r = Json.MAPPER.readTree(out.substring(out.lastIndexOf('\n') + 1));
                 double[] rate = {r.get("images_per_s").asDouble()};
-                String allocator = Allocator.VARIABLES.stream().anyMatch(k -> pb.environment().get(k) != null)
-                        ? "heatbox's allocator settings" : "default allocator";
+                String allocator = sameEnvironment && !Allocator.current().isEmpty() ? "heatbox's allocator settings"
+                        : "default allocator";
                 Map<String, Object> row = ModelBench.row("cam-digits", "python torch " + r.get("torch").asText()
                                 + " loop, " + allocator, "train", r.get("batch").asInt(), threads, rate, Double.NaN);
                 row.put("ratio_to_forward", null);

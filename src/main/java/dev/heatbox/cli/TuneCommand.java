@@ -14,7 +14,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "tune", mixinStandardHelpOptions = true,
         description = {"Pick how to make boxes from a model on a few labelled images, GT-known (each image explained for",
@@ -27,6 +29,9 @@ import picocli.CommandLine.Option;
             "copy it into the model folder and label uses it by default. Figures are on the tuning images: check a recipe",
             "on images it was not tuned on."})
 public final class TuneCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--model", required = true, description = "model folder")
     Path model;
 
@@ -73,14 +78,14 @@ public final class TuneCommand implements Callable<Integer> {
             try {
                 Tta.parse(t);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--tta: " + e.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tta: " + e.getMessage());
             }
         }
         for (String n : norms) {
             try {
                 Normalization.parse(n);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--norms: " + e.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(), "--norms: " + e.getMessage());
             }
         }
         LabelCommand.checkWritable(out);

@@ -11,7 +11,26 @@ import java.util.Locale;
  * the others come later in the graph and are tapped from the same forward and backward.
  */
 public record Fusion(Mode mode, List<String> layers) {
-    public enum Mode { MAX, MEAN }
+    public enum Mode {
+        MAX, MEAN;
+
+        /** Combines same-sized maps (each already scaled to [0, 1]) into a new array. */
+        public float[] combine(List<float[]> maps) {
+            float[] out = maps.get(0).clone();
+            for (int k = 1; k < maps.size(); k++) {
+                float[] m = maps.get(k);
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = this == MAX ? Math.max(out[i], m[i]) : out[i] + m[i];
+                }
+            }
+            if (this == MEAN) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] /= maps.size();
+                }
+            }
+            return out;
+        }
+    }
 
     public Fusion {
         layers = List.copyOf(layers);
@@ -30,24 +49,12 @@ public record Fusion(Mode mode, List<String> layers) {
             float[] m = Heatmaps.resize(l.map(), l.height(), l.width(), h, w);
             up.add(mode == null ? m : Heatmaps.minMaxNormalize(m));
         }
-        return mode == null ? up.get(0) : new Fusion(mode, List.of()).combine(up);
+        return mode == null ? up.get(0) : mode.combine(up);
     }
 
-    /** Combines same-sized maps (each already scaled to [0, 1]) into a new array. */
+    /** Combines same-sized maps (each already scaled to [0, 1]) with this fusion's mode. */
     public float[] combine(List<float[]> maps) {
-        float[] out = maps.get(0).clone();
-        for (int k = 1; k < maps.size(); k++) {
-            float[] m = maps.get(k);
-            for (int i = 0; i < out.length; i++) {
-                out[i] = mode == Mode.MAX ? Math.max(out[i], m[i]) : out[i] + m[i];
-            }
-        }
-        if (mode == Mode.MEAN) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] /= maps.size();
-            }
-        }
-        return out;
+        return mode.combine(maps);
     }
 
     /** {@code max:L1,L2} or {@code mean:L1,L2}: the later layers fused with the split layer. */

@@ -10,10 +10,10 @@ import dev.heatbox.explain.Heatmaps;
 import dev.heatbox.explain.Methods;
 import dev.heatbox.explain.Normalization;
 import dev.heatbox.explain.Tta;
+import dev.heatbox.localize.BoxExtractor;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
-import dev.heatbox.localize.BoxExtractor;
-import dev.heatbox.score.Iou;
+import dev.heatbox.score.LocalizationAccuracy;
 import dev.heatbox.score.MaxBoxAcc;
 import dev.heatbox.util.BadInputException;
 import java.io.PrintStream;
@@ -186,15 +186,13 @@ public final class RecipeSearch {
                 curve[best], seconds, null, r.tunedOn());
         Double otsu = null;
         if (seconds != null) { // timed rows: GT-known Loc with Otsu's per-image τ instead of the tuned one
-            int right = 0;
+            LocalizationAccuracy loc = new LocalizationAccuracy(0.5);
             for (int i = 0; i < maps.size(); i++) {
                 List<BoxExtractor.Component> c = new BoxExtractor(BoxExtractor.otsu(maps.get(i)), BoxExtractor.Mode.LARGEST)
                         .extract(maps.get(i), ex.mapHeight(), ex.mapWidth());
-                if (!c.isEmpty() && ex.boxes().get(i).stream().anyMatch(g -> Iou.wsol(c.get(0).box(), g) >= 0.5)) {
-                    right++;
-                }
+                loc.accumulate(c.isEmpty() ? null : c.get(0).box(), ex.boxes().get(i), true);
             }
-            otsu = right / (double) maps.size();
+            otsu = loc.compute().gtKnownLoc();
         }
         return new Row(x, v2.mean(), curve[best], seconds, otsu, v2, v1);
     }
