@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
             "(MaxBoxAcc, MaxBoxAccV2, GT-known and Top-1 Loc, PxAP with --masks).",
             "GT: a COCO JSON file, a folder of VOC XML, or a WSOL box list (.txt/.csv lines",
             "<image path>,x0,y0,x1,y1, paths inside the list's folder). PRED: a COCO results list, a COCO JSON file",
-            "(annotations with optional score), or a folder of VOC XML (optional <score>, default 1);",
+            "(annotations with score), or a folder of VOC XML (optional <score>, default 1); COCO input is read",
+            "field for field as pycocotools reads it, and what pycocotools refuses is refused (exit 3);",
             "VOC folders are matched to the ground truth by image file name.",
             "Writes OUT/metrics.json and, with --heatmaps, OUT/boxacc.png (BoxAcc vs threshold)."})
 public final class EvalCommand implements Callable<Integer> {
@@ -58,6 +59,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--iou", defaultValue = "0.5", description = "VOC IoU threshold (default ${DEFAULT-VALUE})")
     double iou;
 
+    @Option(names = "--assume-score", description = "score results without a score as 1.0 (with a warning) instead of"
+            + " refusing the file, as pycocotools refuses it")
+    boolean assumeScore;
+
     @Option(names = "--cam-step", defaultValue = "0.01", description = "WSOL threshold grid step: 0.01 or 0.001 (default ${DEFAULT-VALUE})")
     double camStep;
 
@@ -70,6 +75,7 @@ public final class EvalCommand implements Callable<Integer> {
         o.vocIou = iou;
         o.vocIouGe = vocIouGe;
         o.camStep = camStep;
+        o.assumeScore = assumeScore;
         Evaluation ev = new Evaluation(o);
         Coco.Dataset truth;
         if (Files.isDirectory(gt)) {
@@ -94,7 +100,7 @@ public final class EvalCommand implements Callable<Integer> {
                 throw BadInputException.of(pred, "an empty results list: pycocotools' loadRes fails on it (IndexError),"
                         + " so there are no reference numbers to give; no detections score 0");
             }
-            ev.checkResults(truth, results, pred);
+            ev.checkResults(truth, results, gt, pred);
             metrics.put("coco", ev.coco(truth, results));
             metrics.put("voc", ev.voc(truth, results));
         }
@@ -124,9 +130,10 @@ public final class EvalCommand implements Callable<Integer> {
     /** Predictions from VOC XML, matched to ground-truth images by file name. */
     static List<Coco.Result> vocResults(Coco.Dataset truth, Path dir) {
         Map<String, Long> imageId = new HashMap<>();
-        truth.images.forEach(i -> imageId.put(Path.of(i.file_name).getFileName().toString(), i.id));
+        truth.images.stream().filter(i -> i.file_name != null)
+                .forEach(i -> imageId.put(Path.of(i.file_name).getFileName().toString(), i.id));
         Map<String, Long> catId = new HashMap<>();
-        truth.categories.forEach(c -> catId.put(c.name, c.id));
+        truth.categories.stream().filter(c -> c.name != null).forEach(c -> catId.putIfAbsent(c.name, c.id));
         List<Coco.Result> out = new ArrayList<>();
         for (VocFolder.Entry e : VocFolder.read(dir)) {
             Long id = imageId.get(e.imageName());

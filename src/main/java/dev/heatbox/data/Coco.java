@@ -54,6 +54,12 @@ public final class Coco {
         public List<Object> segmentation;
         public Double score;
         public Map<String, Object> attributes;
+        /**
+         * The fields pycocotools reads that the file left out ("annotations[3].area"); empty when
+         * complete or built in code. Defaults stand in for them; not written.
+         */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public List<String> absent = List.of();
 
         public Annotation() {}
 
@@ -86,6 +92,9 @@ public final class Coco {
         public long category_id;
         public double[] bbox;
         public double score;
+        /** False where the file gave no score (score then reads 1); pycocotools needs one. Not written. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean scored = true;
 
         public Result() {}
 

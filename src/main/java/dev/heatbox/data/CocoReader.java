@@ -78,18 +78,25 @@ public final class CocoReader {
                 d.categories.add(c);
             }
         }
-        JsonNode anns = array(file, root, "annotations", true);
+        // pycocotools' COCO() indexes 'annotations' only when the key is there: a file without it has none
+        JsonNode anns = array(file, root, "annotations", false);
+        if (anns == null) {
+            anns = Json.MAPPER.createArrayNode();
+        }
         Set<Long> annIds = new HashSet<>();
         for (int i = 0; i < anns.size(); i++) {
             JsonNode n = anns.get(i);
             String where = "annotations[" + i + "]";
             Coco.Annotation a = new Coco.Annotation();
+            // id, area and iscrowd: COCOeval reads them for every annotation it evaluates; a dataset may
+            // leave them out (defaults below), the evaluator refuses an evaluated one without them
+            a.absent = absent(n, where, "id", "iscrowd", "area");
             a.id = n.has("id") ? longField(file, n, where, "id") : i + 1;
             a.image_id = longField(file, n, where, "image_id");
             a.category_id = longField(file, n, where, "category_id");
             a.bbox = bbox(file, n, where);
-            a.area = n.has("area") ? numField(file, n, where, "area", true, 0) : a.bbox[2] * a.bbox[3];
-            a.iscrowd = (int) numField(file, n, where, "iscrowd", false, 0);
+            a.area = n.hasNonNull("area") ? numField(file, n, where, "area", true, 0) : a.bbox[2] * a.bbox[3];
+            a.iscrowd = crowd(file, n, where);
             if (!imageIds.contains(a.image_id)) {
                 d.problems.add(where + ".image_id " + a.image_id + " names no image in 'images'");
             }
@@ -104,7 +111,11 @@ public final class CocoReader {
         return d;
     }
 
-    /** A results list [{image_id, category_id, bbox, score}]; also accepts a COCO file's annotations. */
+    /**
+     * A results list [{image_id, category_id, bbox, score}]; also accepts a COCO file's annotations.
+     * A result without a score reads as score 1 with {@link Coco.Result#scored} false: the evaluator
+     * refuses it where pycocotools would read the score, unless told to assume one.
+     */
     public static List<Coco.Result> readResults(Path file) {
         JsonNode root = Json.readTree(file);
         JsonNode list = root;
@@ -121,11 +132,34 @@ public final class CocoReader {
             if (!n.isObject()) {
                 throw BadInputException.of(file, where + " is not an object");
             }
-            double score = n.has("score") ? numField(file, n, where, "score", true, 0) : 1.0;
-            out.add(new Coco.Result(longField(file, n, where, "image_id"), longField(file, n, where, "category_id"),
-                    bbox(file, n, where), score));
+            boolean scored = n.hasNonNull("score");
+            double score = scored ? numField(file, n, where, "score", true, 0) : 1.0;
+            Coco.Result r = new Coco.Result(longField(file, n, where, "image_id"), longField(file, n, where, "category_id"),
+                    bbox(file, n, where), score);
+            r.scored = scored;
+            out.add(r);
         }
         return out;
+    }
+
+    /** "where.key" for each of these keys the object lacks (or holds null), in the order given; empty when none. */
+    private static List<String> absent(JsonNode n, String where, String... keys) {
+        List<String> out = new ArrayList<>(0);
+        for (String k : keys) {
+            if (!n.hasNonNull(k)) {
+                out.add(where + "." + k);
+            }
+        }
+        return out;
+    }
+
+    /** iscrowd as pycocotools reads it (int(x), truthiness): a number or a boolean, 0 when absent. */
+    private static int crowd(Path file, JsonNode n, String where) {
+        JsonNode v = n.get("iscrowd");
+        if (v != null && v.isBoolean()) {
+            return v.asBoolean() ? 1 : 0;
+        }
+        return (int) numField(file, n, where, "iscrowd", false, 0);
     }
 
     private static JsonNode array(Path file, JsonNode root, String key, boolean required) {

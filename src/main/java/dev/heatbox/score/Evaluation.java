@@ -25,6 +25,8 @@ public final class Evaluation {
         public double vocIou = 0.5;
         public boolean vocIouGe = false;
         public double camStep = 0.01;
+        /** Score results that have none as 1.0 (with a warning) instead of refusing the file as pycocotools does. */
+        public boolean assumeScore = false;
     }
 
     private final Options opt;
@@ -49,13 +51,42 @@ public final class Evaluation {
         return boxAccTaus;
     }
 
-    /** Results naming images the ground truth lacks are an error (pycocotools' loadRes asserts the same). */
-    public void checkResults(Coco.Dataset gt, List<Coco.Result> results, Path predFile) {
+    /**
+     * Refuses what pycocotools' COCO(), loadRes and COCOeval refuse, reading exactly the fields they
+     * read: results naming images the ground truth lacks (loadRes asserts it); a ground-truth
+     * annotation without an id (COCO() indexes every annotation by id); an evaluated annotation
+     * (its image and category listed) without area or iscrowd; an evaluated result without a score.
+     * Results of categories the ground truth lacks are never read further, so they are only counted.
+     */
+    public void checkResults(Coco.Dataset gt, List<Coco.Result> results, Path gtFile, Path predFile) {
         Set<Long> imgs = new HashSet<>();
         gt.images.forEach(i -> imgs.add(i.id));
         Set<Long> cats = new HashSet<>();
         gt.categories.forEach(c -> cats.add(c.id));
+        Map<Long, Coco.Annotation> byId = new HashMap<>(); // loadAnns: the last annotation with an id
+        for (Coco.Annotation a : gt.annotations) {
+            for (String f : a.absent) {
+                if (f.endsWith(".id")) {
+                    throw BadInputException.of(gtFile, f + " is missing: pycocotools' COCO() indexes every annotation by id");
+                }
+            }
+            byId.put(a.id, a);
+        }
+        for (Coco.Annotation listed : gt.annotations) {
+            Coco.Annotation a = byId.get(listed.id);
+            if (!imgs.contains(listed.image_id) || !cats.contains(listed.category_id)) {
+                continue;
+            }
+            for (String f : a.absent) {
+                // computeIoU reads iscrowd of every evaluated annotation; evaluateImg reads area unless it is a crowd
+                if (f.endsWith(".iscrowd") || a.iscrowd == 0) {
+                    throw BadInputException.of(gtFile, f + " is missing: pycocotools' COCOeval reads it for every"
+                            + (f.endsWith(".area") ? " non-crowd" : "") + " annotation it evaluates");
+                }
+            }
+        }
         int unknownCat = 0;
+        int unscored = 0;
         for (int i = 0; i < results.size(); i++) {
             Coco.Result r = results.get(i);
             if (!imgs.contains(r.image_id)) {
@@ -64,11 +95,21 @@ public final class Evaluation {
             }
             if (!cats.contains(r.category_id)) {
                 unknownCat++;
+            } else if (!r.scored) {
+                if (!opt.assumeScore) {
+                    throw BadInputException.of(predFile, "[" + i + "] has no score: results need one (pycocotools'"
+                            + " COCOeval fails without it; ground truth given as --pred?); --assume-score scores such results 1.0");
+                }
+                unscored++;
             }
         }
         if (unknownCat > 0) {
             warnings.add(predFile + ": " + unknownCat + " results have category ids absent from the ground truth;"
                     + " they are ignored, as pycocotools ignores them");
+        }
+        if (unscored > 0) {
+            warnings.add(predFile + ": " + unscored + " results have no score and were scored 1.0 (--assume-score);"
+                    + " pycocotools refuses such a file, so no reference evaluator can check these numbers");
         }
     }
 
@@ -79,9 +120,14 @@ public final class Evaluation {
     }
 
     public Map<String, Object> voc(Coco.Dataset gt, List<Coco.Result> results) {
-        Map<Long, String> names = Coco.categoryNames(gt);
+        Map<Long, String> names = vocClassNames(gt);
+        Set<Long> imgs = new HashSet<>();
+        gt.images.forEach(i -> imgs.add(i.id));
         List<VocEval.GtBox> g = new ArrayList<>();
         for (Coco.Annotation a : gt.annotations) {
+            if (!imgs.contains(a.image_id) || !names.containsKey(a.category_id)) {
+                continue; // as COCOeval: an annotation of an unlisted image or category is not evaluated
+            }
             g.add(new VocEval.GtBox(String.valueOf(a.image_id), names.get(a.category_id), corners(a.bbox), a.iscrowd != 0));
         }
         List<VocEval.Detection> d = new ArrayList<>();
@@ -107,6 +153,21 @@ public final class Evaluation {
         out.put("mAP", per.isEmpty() ? 0 : sum / per.size());
         out.put("mAP07", per.isEmpty() ? 0 : sum07 / per.size());
         out.put("per_class", perClass);
+        return out;
+    }
+
+    /**
+     * VOC groups by class name; COCO needs only ids. A category without a name (or sharing its name
+     * with another) is named by its id, "id 3", so that every COCO category is one VOC class.
+     */
+    static Map<Long, String> vocClassNames(Coco.Dataset gt) {
+        Map<String, Integer> uses = new HashMap<>();
+        gt.categories.forEach(c -> uses.merge(String.valueOf(c.name), 1, Integer::sum));
+        Map<Long, String> out = new LinkedHashMap<>();
+        for (Coco.Category c : gt.categories) {
+            boolean unique = c.name != null && uses.get(c.name) == 1;
+            out.putIfAbsent(c.id, unique ? c.name : "id " + c.id);
+        }
         return out;
     }
 
@@ -144,9 +205,14 @@ public final class Evaluation {
         BoxExtractor camRule = new BoxExtractor(0.2, BoxExtractor.Mode.LARGEST);
         int used = 0;
         int missing = 0;
+        int unnamed = 0;
         for (Coco.Image im : gt.images) {
             List<Coco.Annotation> a = anns.getOrDefault(im.id, List.of());
             if (a.isEmpty()) {
+                continue;
+            }
+            if (im.file_name == null) {
+                unnamed++; // heatmaps are matched by file name
                 continue;
             }
             String gtName = names.get(a.get(0).category_id);
@@ -199,6 +265,11 @@ public final class Evaluation {
             used++;
         }
         Map<String, Object> out = new LinkedHashMap<>();
+        if (unnamed > 0) {
+            warnings.add(heatmaps + ": " + unnamed + " ground-truth images with boxes have no file_name, so no heatmap"
+                    + " can be matched to them; WSOL metrics left out");
+            return out;
+        }
         if (missing > 0) {
             warnings.add(heatmaps + ": no map of the ground-truth class for " + missing + " of " + (used + missing)
                     + " images; WSOL metrics need a map of each image's ground-truth class, so they are left out");

@@ -64,13 +64,65 @@ class EvalCommandTest {
     }
 
     @Test
+    void categoriesWithoutNamesAndImagesWithoutFileNamesAreEvaluatedAsPycocotoolsDoes(@TempDir Path tmp) throws IOException {
+        // pycocotools needs only ids; the VOC table names such a category by its id
+        Path gt = tmp.resolve("gt.json");
+        Files.writeString(gt, "{\"images\": [{\"id\": 1}, {\"id\": 5}], \"categories\": [{\"id\": 1}, {\"id\": 2}],"
+                + " \"annotations\": [{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 4, 4], \"area\": 16,"
+                + " \"iscrowd\": 0}, {\"id\": 2, \"image_id\": 5, \"category_id\": 2, \"bbox\": [2, 2, 6, 6], \"area\": 36, \"iscrowd\": 0}]}");
+        Path dt = tmp.resolve("dt.json");
+        Files.writeString(dt, "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 4, 4], \"score\": 0.9},"
+                + " {\"image_id\": 5, \"category_id\": 2, \"bbox\": [20, 20, 6, 6], \"score\": 0.8}]");
+        BadInputTest.Run r = run("eval", "--gt", gt.toString(), "--pred", dt.toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = Json.readTree(tmp.resolve("o/metrics.json"));
+        assertEquals(0.5, m.path("coco").path("AP50").asDouble(), 1e-12); // category 1 found, category 2 missed
+        assertEquals(1.0, m.path("voc").path("per_class").path("id 1").path("AP").asDouble(), 1e-12);
+        assertEquals(0.0, m.path("voc").path("per_class").path("id 2").path("AP").asDouble(), 1e-12);
+    }
+
+    @Test
+    void resultsWithoutScoreAreRefusedNamingTheFirst(@TempDir Path tmp) throws IOException {
+        // ground truth passed by mistake as predictions: pycocotools' COCOeval fails (KeyError 'score')
+        Path gt = tmp.resolve("gt.json");
+        Files.writeString(gt, "{\"images\": [{\"id\": 1}], \"categories\": [{\"id\": 1, \"name\": \"x\"}],"
+                + " \"annotations\": [{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 5, 5], \"area\": 25,"
+                + " \"iscrowd\": 0}]}");
+        Path dt = tmp.resolve("dt.json");
+        Files.writeString(dt, "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 5, 5], \"score\": 0.4},"
+                + " {\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 5, 5]}]");
+        BadInputTest.Run r = run("eval", "--gt", gt.toString(), "--pred", dt.toString(), "--out", tmp.resolve("o").toString());
+        assertOneLine(r, 3, "dt.json: [1] has no score");
+        assertFalse(Files.exists(tmp.resolve("o/metrics.json")));
+        // the ground truth file itself as --pred: refused the same way
+        assertOneLine(run("eval", "--gt", gt.toString(), "--pred", gt.toString(), "--out", tmp.resolve("o").toString()), 3,
+                "gt.json: [0] has no score");
+        // the explicit lenient mode scores them 1.0 and says so
+        r = run("eval", "--gt", gt.toString(), "--pred", dt.toString(), "--out", tmp.resolve("o").toString(), "--assume-score");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("warning") && r.err().contains("1 results have no score"), r.err());
+        assertEquals(1.0, Json.readTree(tmp.resolve("o/metrics.json")).path("coco").path("AP50").asDouble(), 1e-12);
+    }
+
+    @Test
+    void anEvaluatedAnnotationWithoutAreaIsRefusedAsPycocotoolsFailsOnIt(@TempDir Path tmp) throws IOException {
+        Path gt = tmp.resolve("gt.json");
+        Files.writeString(gt, "{\"images\": [{\"id\": 1}], \"categories\": [{\"id\": 1}],"
+                + " \"annotations\": [{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 5, 5], \"iscrowd\": 0}]}");
+        Path dt = tmp.resolve("dt.json");
+        Files.writeString(dt, "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 5, 5], \"score\": 0.4}]");
+        assertOneLine(run("eval", "--gt", gt.toString(), "--pred", dt.toString(), "--out", tmp.resolve("o").toString()), 3,
+                "annotations[0].area is missing");
+    }
+
+    @Test
     void groundTruthAnnotationOnAMissingImageIsIgnoredWithAWarningAsPycocotoolsDoes(@TempDir Path tmp) throws IOException {
         // pycocotools' COCO() takes it, and COCOeval never looks at an image that is not in 'images'
         Path gt = tmp.resolve("gt.json");
         Files.writeString(gt, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 10, \"height\": 10}],"
                 + " \"categories\": [{\"id\": 1, \"name\": \"x\"}],"
                 + " \"annotations\": [{\"id\": 1, \"image_id\": 2, \"category_id\": 1, \"bbox\": [0, 0, 1, 1]},"
-                + " {\"id\": 2, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 4, 4]}]}");
+                + " {\"id\": 2, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 4, 4], \"area\": 16, \"iscrowd\": 0}]}");
         Path dt = tmp.resolve("dt.json");
         Files.writeString(dt, "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 1, 4, 4], \"score\": 0.9}]");
         BadInputTest.Run r = run("eval", "--gt", gt.toString(), "--pred", dt.toString(), "--out", tmp.resolve("o").toString());
