@@ -5,6 +5,7 @@ import dev.heatbox.data.Coco;
 import dev.heatbox.data.CocoReader;
 import dev.heatbox.data.ImageSources;
 import dev.heatbox.explain.GroundTruthTargets;
+import dev.heatbox.data.ImageLabels;
 import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Explanation;
 import dev.heatbox.explain.Method;
@@ -82,7 +83,12 @@ public final class ExplainCommand implements Callable<Integer> {
         "each by its best-scoring model class, instead of --target; images it lacks are skipped"})
     Path gt;
 
-    @Option(names = "--classes", description = "with --gt: MAP.json, dataset category -> model classes (default: equal names)")
+    @Option(names = "--labels", paramLabel = "SPEC", description = {"image-level labels, as --gt but without boxes: FILE.csv",
+        "(file_name,category lines), FILE.json ({\"file_name\": [\"category\", ...]}), coco:FILE.json or folders (a subfolder",
+        "per category under --images); images without labels are skipped"})
+    String labels;
+
+    @Option(names = "--classes", description = "with --gt or --labels: MAP.json, dataset category -> model classes (default: equal names)")
     Path classes;
 
     @Option(names = "--batch", defaultValue = "16", description = "images per batch (default ${DEFAULT-VALUE})")
@@ -137,22 +143,35 @@ public final class ExplainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "unknown --method '" + method + "' (known: "
                     + String.join(", ", Methods.NAMES) + ", all)");
         }
-        if (gt != null && (!"top1".equals(target) || "all".equals(method))) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--gt chooses the targets itself: give it without"
-                    + " --target, and with one --method");
+        if ((gt != null || labels != null) && (!"top1".equals(target) || "all".equals(method))) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--gt and --labels choose the targets themselves:"
+                    + " give them without --target, and with one --method");
         }
-        if (classes != null && gt == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--classes goes with --gt");
+        if (gt != null && labels != null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--gt or --labels, not both");
+        }
+        if (classes != null && gt == null && labels == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--classes goes with --gt or --labels");
         }
         int overlayCount = "all".equals(overlays) ? Integer.MAX_VALUE : Integer.parseInt(overlays);
-        List<Path> files = ImageSources.list(images);
+        List<Path> files = ImageLabels.FOLDERS.equals(labels) ? ImageSources.listCategoryFolders(images) : ImageSources.list(images);
+        ImageLabels given = null;
+        if (labels != null) {
+            try {
+                given = ImageLabels.read(labels, images, files);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            }
+            given.problems().forEach(p -> System.out.println("warning: " + p));
+        }
         Coco.Dataset truth = gt == null ? null : CocoReader.readDataset(gt);
         Cv.load();
         try (SplitModel m = Models.load(model, layer, outputNode, engine.engine)) {
             List<TargetRule> rules = rules(m.labels());
             Skipped skipped = new Skipped(files.size());
-            if (truth != null) {
-                targets = new GroundTruthTargets(truth, classes == null ? null : ClassMap.read(classes, m.labels()), m.labels());
+            if (truth != null || given != null) {
+                ClassMap map = classes == null ? null : ClassMap.read(classes, m.labels());
+                targets = truth != null ? new GroundTruthTargets(truth, map, m.labels()) : new GroundTruthTargets(given, map, m.labels());
                 files = groundTruthImages(files, skipped);
             }
             if (!"all".equals(method)) {
@@ -174,14 +193,14 @@ public final class ExplainCommand implements Callable<Integer> {
     /** The images the ground truth has, with a category some model class stands for; the others are skipped. */
     private List<Path> groundTruthImages(List<Path> files, Skipped skipped) {
         if (!targets.unmappedCategories().isEmpty()) {
-            System.out.println("warning: no model class stands for these ground-truth categories (give --classes): "
+            System.out.println("warning: no model class stands for these labelled categories (give --classes): "
                     + String.join(", ", targets.unmappedCategories()));
         }
         List<Path> kept = new ArrayList<>();
         for (Path f : files) {
             List<GroundTruthTargets.Target> t = targets.of(f);
             if (t == null) {
-                skipped.add(f + ": not in the ground truth (--gt)");
+                skipped.add(f + (gt != null ? ": not in the ground truth (--gt)" : ": no label (--labels)"));
             } else if (t.isEmpty()) {
                 skipped.add(f + ": none of its labelled categories has a model class (--classes)");
             } else {

@@ -11,7 +11,8 @@ import dev.heatbox.export.ToolLayouts;
 import dev.heatbox.job.LabelJob;
 import dev.heatbox.job.LabelOutput;
 import dev.heatbox.job.Skipped;
-import dev.heatbox.localize.BoxExtractor;
+import dev.heatbox.data.ImageLabels;
+import dev.heatbox.localize.BoxRule;
 import dev.heatbox.model.Models;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.report.ReviewPage;
@@ -64,8 +65,20 @@ public final class LabelCommand implements Callable<Integer> {
     @Option(names = "--threshold", defaultValue = "0.2", description = "box threshold as a fraction of the map's max (default ${DEFAULT-VALUE})")
     double threshold;
 
-    @Option(names = "--boxes", defaultValue = "largest", description = "largest or all components (default ${DEFAULT-VALUE})")
+    @Option(names = "--boxes", defaultValue = "largest", paramLabel = "RULE", description = {"largest or all components, or",
+        "instances[:DIP[:MIN_AREA]]: one box per object, a region per peak standing DIP x max above where it meets a",
+        "higher one, regions of at least MIN_AREA of the map (default instances: 0.2, 0.01) (default ${DEFAULT-VALUE})"})
     String boxes;
+
+    @Option(names = "--labels", paramLabel = "SPEC", description = {"image-level labels: each image is boxed for the categories",
+        "it is labelled with instead of the model's top classes. FILE.csv (lines file_name,category), FILE.json",
+        "({\"file_name\": [\"category\", ...]}), coco:FILE.json (the categories in each image of a COCO file) or",
+        "folders (--images DIR holds a subfolder per category). Categories: --classes categories, else model labels or indexes"})
+    String labels;
+
+    @Option(names = "--unlabelled", defaultValue = "skip", paramLabel = "skip|top", description = {"with --labels, an image",
+        "without labels: no boxes (skip) or the model's --target classes (top) (default ${DEFAULT-VALUE})"})
+    String unlabelled;
 
     @Option(names = "--target", defaultValue = "top1", description = "top1 or topK: label the K best classes (default ${DEFAULT-VALUE})")
     String target;
@@ -122,8 +135,14 @@ public final class LabelCommand implements Callable<Integer> {
         if (!target.matches("top\\d+") || Integer.parseInt(target.substring(3)) < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--target must be top1, top2, ...");
         }
-        if (!boxes.equals("largest") && !boxes.equals("all")) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--boxes must be largest or all");
+        applyRecipe(mapOptions.applyRecipe(spec, model, true, System.err));
+        try {
+            BoxRule.parse(boxes);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--boxes: " + e.getMessage());
+        }
+        if (!unlabelled.equals("skip") && !unlabelled.equals("top")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--unlabelled: skip or top");
         }
         for (String f : formats) {
             if (!LabelRun.known(f)) {
@@ -131,7 +150,6 @@ public final class LabelCommand implements Callable<Integer> {
                         + " yolo, labelstudio, " + String.join(", ", ToolLayouts.FORMATS) + ")");
             }
         }
-        applyRecipe(mapOptions.applyRecipe(spec, model, true, System.err));
         mapOptions.fusion(spec);
         mapOptions.normalization(spec); // a bad --norm or --tta is a usage error before any work
         mapOptions.tta(spec);
@@ -142,20 +160,33 @@ public final class LabelCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--nms is an IoU in [0, 1]");
         }
         checkWritable(out);
-        List<Path> files = ImageSources.list(images);
+        List<Path> files = labels != null && labels.equals(ImageLabels.FOLDERS) ? ImageSources.listCategoryFolders(images)
+                : ImageSources.list(images);
+        ImageLabels given = null;
+        if (labels != null) {
+            try {
+                given = ImageLabels.read(labels, images, files);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            given.problems().forEach(p -> System.err.println("heatbox: warning: " + p));
+            System.err.println("labels: " + given.byFile().size() + " of " + files.size() + " images labelled (" + labels
+                    + "); images without labels: " + (unlabelled.equals("skip") ? "no boxes (--unlabelled skip)"
+                    : "the model's " + target + " classes (--unlabelled top)"));
+        }
         Coco.Dataset truth = gt == null ? null : CocoReader.readDataset(gt);
         if (spark != null) {
-            return LabelOnSpark.run(this, files, truth, options(), settings(files));
+            return LabelOnSpark.run(this, files, truth, options(given), settings(files, given));
         }
         long t0 = System.nanoTime();
         try (SplitModel m = Models.load(model, layer, null)) {
             ClassMap map = classes == null ? null : ClassMap.read(classes, m.labels());
-            LabelJob.Options o = options();
+            LabelJob.Options o = options(given);
             if (!noMaps) {
                 o.maps = (image, e) -> ReviewMaps.write(out, image, e); // `heatbox review` shows them on demand
             }
             Path journalFile = out.resolve(JOURNAL);
-            String settings = settings(files);
+            String settings = settings(files, given);
             Map<String, dev.heatbox.export.LabeledImage> done = Map.of();
             if (resume && Files.exists(journalFile)) {
                 done = dev.heatbox.job.Journal.read(journalFile, settings);
@@ -185,10 +216,12 @@ public final class LabelCommand implements Callable<Integer> {
         nms = MapOptions.pick(spec, r, nms, Recipe::nms, "--nms");
     }
 
-    private LabelJob.Options options() {
+    private LabelJob.Options options(ImageLabels given) {
         LabelJob.Options o = new LabelJob.Options();
         o.threshold = threshold;
-        o.boxes = boxes.equals("all") ? BoxExtractor.Mode.ALL : BoxExtractor.Mode.LARGEST;
+        o.boxes = BoxRule.parse(boxes);
+        o.labels = given;
+        o.unlabelled = unlabelled.equals("top") ? LabelJob.Unlabelled.TOP : LabelJob.Unlabelled.SKIP;
         o.topK = Integer.parseInt(target.substring(3));
         o.minScore = minScore;
         o.batch = batch;
@@ -198,13 +231,16 @@ public final class LabelCommand implements Callable<Integer> {
     }
 
     /** Everything that changes the output; a journal from other settings cannot be resumed. */
-    private String settings(List<Path> files) {
+    private String settings(List<Path> files, ImageLabels given) {
+        String labelled = given == null ? "" : "|labels " + given.source() + " " + unlabelled + " "
+                + Integer.toHexString(given.byFile().hashCode());
         return String.join("|", model.toAbsolutePath().normalize().toString(), method, mapOptions.norm, mapOptions.tta, String.valueOf(layer),
                 String.valueOf(mapOptions.fuse),
                 String.valueOf(threshold), boxes, target, String.valueOf(minScore), String.valueOf(nms), refine,
                 classes == null ? "" : classes.toAbsolutePath().normalize().toString(),
                 gt == null ? "" : gt.toAbsolutePath().normalize().toString(),
-                Integer.toHexString(files.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList().hashCode()));
+                Integer.toHexString(files.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList().hashCode()))
+                + labelled;
     }
 
     static void checkWritable(Path out) {

@@ -4,6 +4,7 @@ import dev.heatbox.data.DatasetFolder;
 import dev.heatbox.explain.Normalization;
 import dev.heatbox.explain.Tta;
 import dev.heatbox.tune.Recipe;
+import dev.heatbox.tune.BoxRuleSearch;
 import dev.heatbox.tune.RecipeSearch;
 import dev.heatbox.tune.TuneReport;
 import dev.heatbox.util.AtomicFiles;
@@ -72,6 +73,10 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "images per batch (default ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--recipe", paramLabel = "R", description = {"skip the map search: take this recipe's maps and choose only",
+        "its box rule and threshold by COCO AP50"})
+    Path recipe;
+
     @Override
     public Integer call() {
         for (String t : ttas) {
@@ -90,15 +95,30 @@ public final class TuneCommand implements Callable<Integer> {
         }
         LabelCommand.checkWritable(out);
         DatasetFolder.Loaded d = DatasetFolder.read(data);
-        List<RecipeSearch.Row> rows = new RecipeSearch(model, d, classes, batch, System.out).run(methods, layers, norms, ttas, fuseUpTo,
-                timed);
-        Recipe pick = RecipeSearch.pick(rows, maxCost);
+        List<RecipeSearch.Row> rows = List.of();
+        Recipe pick;
+        if (recipe != null) {
+            pick = Recipe.read(recipe);
+        } else {
+            rows = new RecipeSearch(model, d, classes, batch, System.out).run(methods, layers, norms, ttas, fuseUpTo, timed);
+            pick = RecipeSearch.pick(rows, maxCost);
+        }
+        // the box rule and τ by the label job's own metric, on every labelled category of every image
+        List<BoxRuleSearch.Row> boxRows = BoxRuleSearch.run(model, d, classes, pick, batch, System.out);
+        BoxRuleSearch.Row best = boxRows.get(0);
+        pick = pick.withBoxes(best.boxes(), best.threshold(), best.ap50());
         pick.write(out.resolve("recipe.json"));
-        Json.write(out.resolve("tune.json"), rows);
-        AtomicFiles.writeString(out.resolve("tune.md"), TuneReport.markdown(rows, pick));
-        System.out.printf(Locale.ROOT, "recipe: %s at %s%s, %s, tta %s, threshold %.2f: MaxBoxAccV2 %.3f, GT-known Loc %.3f, %.1fx"
-                        + " the first row's time -> %s%n", pick.method(), pick.layer(), pick.fuse() == null ? "" : " fused " + pick.fuse(), pick.norm(), pick.tta(), pick.threshold(),
-                pick.maxBoxAccV2(), pick.gtKnownLoc(), pick.costVsGradCam(), out.resolve("recipe.json"));
+        if (!rows.isEmpty()) {
+            Json.write(out.resolve("tune.json"), rows);
+        }
+        Json.write(out.resolve("box-rules.json"), boxRows);
+        AtomicFiles.writeString(out.resolve("tune.md"), (rows.isEmpty() ? "" : TuneReport.markdown(rows, pick))
+                + TuneReport.boxRules(boxRows, pick));
+        System.out.printf(Locale.ROOT, "recipe: %s at %s%s, %s, tta %s, boxes %s at threshold %.2f: COCO AP50 %.3f%s -> %s%n",
+                pick.method(), pick.layer(), pick.fuse() == null ? "" : " fused " + pick.fuse(), pick.norm(), pick.tta(), pick.boxes(),
+                pick.threshold(), pick.ap50(), pick.maxBoxAccV2() == null ? "" : String.format(Locale.ROOT,
+                        ", MaxBoxAccV2 %.3f, %.1fx the first row's time", pick.maxBoxAccV2(), pick.costVsGradCam()),
+                out.resolve("recipe.json"));
         return 0;
     }
 }

@@ -53,4 +53,28 @@ public record ClassMap(List<String> categories, Map<Integer, String> categoryOfC
         }
         return new ClassMap(cats, of);
     }
+
+    /**
+     * The model class a category names without a map: its label exactly, else ignoring case, else one
+     * of the label's comma-separated synonyms ("African elephant" for "African elephant, Loxodonta
+     * africana"), else a class index; −1 when none. The first class wins where several match.
+     */
+    public static int classByName(String category, List<String> labels) {
+        int idx = labels.indexOf(category);
+        for (int i = 0; idx < 0 && i < labels.size(); i++) {
+            idx = labels.get(i).equalsIgnoreCase(category) ? i : -1;
+        }
+        for (int i = 0; idx < 0 && i < labels.size(); i++) {
+            for (String synonym : labels.get(i).split(",")) {
+                if (synonym.strip().equalsIgnoreCase(category.strip())) {
+                    idx = i;
+                    break;
+                }
+            }
+        }
+        if (idx < 0 && category.matches("\\d{1,9}") && Integer.parseInt(category) < labels.size()) {
+            idx = Integer.parseInt(category);
+        }
+        return idx;
+    }
 }

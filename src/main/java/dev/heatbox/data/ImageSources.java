@@ -50,6 +50,32 @@ public final class ImageSources {
         } else {
             throw BadInputException.of(path, "no such file or folder");
         }
+        uniqueStems(out);
+        return out;
+    }
+
+    /**
+     * The images of a folder with one subfolder per category (ImageNet / Keras layout), at any depth
+     * below it, in path order; images directly in the folder are listed too (they have no category).
+     */
+    public static List<Path> listCategoryFolders(Path root) {
+        if (!Files.isDirectory(root)) {
+            throw BadInputException.of(root, "--labels folders needs --images to be a folder with one subfolder per category");
+        }
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            s.filter(p -> Files.isRegularFile(p) && isImageName(p)).sorted().forEach(out::add);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw BadInputException.of(root, "cannot list the category folders");
+        }
+        if (out.isEmpty()) {
+            throw BadInputException.of(root, "no images in the folder or its subfolders (looked for " + IMAGE_EXTENSIONS + ")");
+        }
+        uniqueStems(out);
+        return out;
+    }
+
+    private static void uniqueStems(List<Path> out) {
         Map<String, Path> stems = new HashMap<>();
         for (Path p : out) {
             Path prev = stems.put(stem(p), p);
@@ -57,7 +83,6 @@ public final class ImageSources {
                 throw BadInputException.of(p, "same file stem as " + prev + "; outputs are named by stem");
             }
         }
-        return out;
     }
 
     public static String stem(Path p) {

@@ -2,6 +2,7 @@ package dev.heatbox.explain;
 
 import dev.heatbox.data.ClassMap;
 import dev.heatbox.data.Coco;
+import dev.heatbox.data.ImageLabels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,6 +47,37 @@ public final class GroundTruthTargets {
             }
             byFile.put(Path.of(im.file_name).getFileName().toString(), targets);
         }
+    }
+
+    /**
+     * From image-level labels (--labels): each labelled image's categories, numbered 1, 2, … in order
+     * of first appearance; a label without a --classes map names a model class by label (exactly, then
+     * ignoring case, a synonym) or by index. Images without labels are absent ({@link #of} gives null).
+     */
+    public GroundTruthTargets(ImageLabels given, ClassMap classes, List<String> labels) {
+        Map<String, List<Integer>> classesOf = classesOf(classes, labels);
+        Map<String, Long> ids = new LinkedHashMap<>();
+        given.byFile().forEach((file, cats) -> {
+            List<Target> targets = new ArrayList<>();
+            for (String c : cats) {
+                long id = ids.computeIfAbsent(c, k -> (long) ids.size() + 1);
+                List<Integer> k = classesOf.get(c);
+                if ((k == null || k.isEmpty()) && classes == null) {
+                    k = byNameOrIndex(c, labels);
+                }
+                if (k == null || k.isEmpty()) {
+                    unmappedCategories.add(c);
+                } else {
+                    targets.add(new Target(id, c, List.copyOf(k)));
+                }
+            }
+            byFile.put(file, targets);
+        });
+    }
+
+    private static List<Integer> byNameOrIndex(String c, List<String> labels) {
+        int k = ClassMap.classByName(c, labels);
+        return k < 0 ? null : List.of(k);
     }
 
     /** Category name → the model classes that stand for it: by a --classes map, else the classes with that label. */

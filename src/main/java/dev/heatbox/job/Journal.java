@@ -88,8 +88,16 @@ public final class Journal implements AutoCloseable {
                         new double[] {b.get(0).asDouble(), b.get(1).asDouble(), b.get(2).asDouble(), b.get(3).asDouble()},
                         d.get("score").asDouble(), d.get("method").asText()));
             }
+            LabeledImage.Given given = null;
+            if (n.hasNonNull("given")) {
+                try {
+                    given = Json.MAPPER.treeToValue(n.get("given"), LabeledImage.Given.class);
+                } catch (IOException e) {
+                    throw BadInputException.of(file, "line " + (i + 1) + ": unreadable 'given'");
+                }
+            }
             LabeledImage im = new LabeledImage(n.get("id").asLong(), n.get("file").asText(), n.get("width").asInt(),
-                    n.get("height").asInt(), n.get("depth").asInt(), dets);
+                    n.get("height").asInt(), n.get("depth").asInt(), dets, given);
             out.put(im.fileName(), im);
         }
         return out;
@@ -116,6 +124,9 @@ public final class Journal implements AutoCloseable {
                 dets.add(x);
             }
             m.put("detections", dets);
+            if (im.given() != null) {
+                m.put("given", im.given());
+            }
             try {
                 lines.add(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(m));

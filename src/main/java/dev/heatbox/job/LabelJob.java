@@ -5,7 +5,8 @@ import dev.heatbox.data.ClassMap;
 import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Explanation;
 import dev.heatbox.export.LabeledImage;
-import dev.heatbox.localize.BoxExtractor;
+import dev.heatbox.data.ImageLabels;
+import dev.heatbox.localize.BoxRule;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.util.Cv;
 import java.io.PrintStream;
@@ -31,7 +32,7 @@ import java.util.concurrent.Future;
 public final class LabelJob {
     public static final class Options {
         public double threshold = 0.2;
-        public BoxExtractor.Mode boxes = BoxExtractor.Mode.LARGEST;
+        public BoxRule boxes = BoxRule.LARGEST;
         public int topK = 1;
         public double minScore = 0;
         public int batch = 16;
@@ -39,9 +40,16 @@ public final class LabelJob {
         public double nms = -1;
         /** Tighten each box with GrabCut seeded from the map ({@link dev.heatbox.localize.GrabCutRefine}). */
         public boolean grabCut;
+        /** Image-level labels: each image explained for its labelled categories instead of its top classes; or null. */
+        public ImageLabels labels;
+        /** With labels: what an image without any gets. */
+        public Unlabelled unlabelled = Unlabelled.SKIP;
         /** Receives each labelled image's map (that of its first class with a category, else its top class), or null. */
         public MapSink maps;
     }
+
+    /** With image-level labels, an image the labels do not name: no boxes (listed), or the model's top-K classes. */
+    public enum Unlabelled { SKIP, TOP }
 
     /** Where the job hands each labelled image's heatmap (the review page shows it on demand). */
     @FunctionalInterface

@@ -35,8 +35,15 @@ public final class LabelOutput {
         for (Map.Entry<String, Integer> e : LabelJob.counts(r.images()).entrySet()) {
             s.printf(Locale.ROOT, "  %-24s %6d%n", e.getKey(), e.getValue());
         }
+        long labelled = r.images().stream().filter(i -> i.given() != null).count();
+        if (labelled > 0) {
+            long doubtful = r.images().stream().filter(i -> i.given() != null && i.given().doubtful()).count();
+            s.println(labelled + " images boxed for their image-level labels; " + doubtful + " with a labelled class the model"
+                    + " gives under " + dev.heatbox.export.LabeledImage.Given.DOUBTFUL + " (flagged in report.html)");
+        }
         if (!r.unmapped().isEmpty()) {
-            s.println(r.unmapped().size() + " images whose top classes map to no category (no boxes):");
+            s.println(r.unmapped().size() + (labelled > 0 ? " images with nothing to box (no boxes):"
+                    : " images whose top classes map to no category (no boxes):"));
             r.unmapped().stream().limit(20).forEach(u -> s.println("  " + u));
         }
         if (!r.skipped().isEmpty()) {

@@ -24,6 +24,32 @@ import java.util.Map;
 public record LabelPlan(List<Coco.Category> categories, Map<String, Long> categoryIds, Map<Integer, String> categoryOfClass,
                         Map<Path, Long> ids, List<String> skipped) {
 
+    /** What an image-level label stands for: the output category and the model classes that can be it. */
+    public record Target(String category, List<Integer> classes) {}
+
+    /**
+     * The category and classes an image-level label names, or null when it names none: with a
+     * --classes map, one of its categories; else a model class by label, synonym or index
+     * ({@link ClassMap#classByName}).
+     */
+    public Target target(String label, List<String> modelLabels) {
+        if (categoryOfClass != null) {
+            if (!categoryIds.containsKey(label)) {
+                return null;
+            }
+            List<Integer> classes = new ArrayList<>();
+            categoryOfClass.forEach((k, v) -> {
+                if (v.equals(label)) {
+                    classes.add(k);
+                }
+            });
+            classes.sort(null);
+            return classes.isEmpty() ? null : new Target(label, classes);
+        }
+        int idx = ClassMap.classByName(label, modelLabels);
+        return idx < 0 ? null : new Target(modelLabels.get(idx), List.of(idx));
+    }
+
     /**
      * @param labels  the model's labels
      * @param classes --classes map or null (then the categories are the model's labels, id = index + 1)

@@ -2,10 +2,11 @@ package dev.heatbox.job;
 
 import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Explanation;
+import dev.heatbox.explain.GroundTruthTargets;
 import dev.heatbox.explain.TargetRule;
 import dev.heatbox.export.LabeledImage;
 import dev.heatbox.data.PixelBox;
-import dev.heatbox.localize.BoxExtractor;
+import dev.heatbox.localize.BoxRule;
 import dev.heatbox.localize.GrabCutRefine;
 import dev.heatbox.localize.Nms;
 import dev.heatbox.model.SplitModel;
@@ -38,7 +39,6 @@ public final class LabelStep {
     private final ExplainEngine engine;
     private final LabelJob.Options opt;
     private final LabelPlan plan;
-    private final BoxExtractor extractor;
     private final Path base;
 
     public LabelStep(SplitModel model, ExplainEngine engine, LabelJob.Options opt, LabelPlan plan) {
@@ -54,7 +54,6 @@ public final class LabelStep {
         this.engine = engine;
         this.opt = opt;
         this.plan = plan;
-        this.extractor = new BoxExtractor(opt.threshold, opt.boxes);
         this.base = base;
     }
 
@@ -80,20 +79,22 @@ public final class LabelStep {
 
     /** Labels a decoded batch; {@code ids} gives each image's COCO id. */
     public List<Labeled> label(Decoded dec, Map<Path, Long> ids) {
-        List<Labeled> out = new ArrayList<>();
         if (dec.ok().isEmpty()) {
-            return out;
+            return new ArrayList<>();
         }
+        return opt.labels == null ? labelTopK(dec, ids) : labelGiven(dec, ids);
+    }
+
+    /** Without image-level labels: the model's top-K classes, one pass per rank. */
+    private List<Labeled> labelTopK(Decoded dec, Map<Path, Long> ids) {
+        List<Labeled> out = new ArrayList<>();
         List<String> labels = model.labels();
         List<List<Explanation>> perRank = new ArrayList<>();
         for (int r = 0; r < opt.topK; r++) {
             perRank.add(engine.explain(dec.tensors(), TargetRule.rank(r, labels)));
         }
         for (int i = 0; i < dec.ok().size(); i++) {
-            Mat orig = dec.originals().get(i);
-            Path path = dec.ok().get(i);
-            LabeledImage li = new LabeledImage(ids.get(path), path.getFileName().toString(), orig.cols(), orig.rows(),
-                    orig.channels(), new ArrayList<>());
+            LabeledImage li = image(dec, i, ids, null);
             Set<String> seen = new HashSet<>();
             Explanation shown = null;
             for (List<Explanation> rank : perRank) {
@@ -105,29 +106,150 @@ public final class LabelStep {
                 if (shown == null) {
                     shown = e;
                 }
-                for (BoxExtractor.Component c : extractor.extract(e.map(), e.height(), e.width())) {
-                    PixelBox box = opt.grabCut ? GrabCutRefine.refine(orig, e.map(), e.height(), e.width(), c.box()) : c.box();
-                    double score = e.targetProbability() * LocalizeJob.meanInside(e.map(), e.width(), box);
-                    if (score < opt.minScore) {
-                        continue;
-                    }
-                    li.detections().add(new LabeledImage.Detection(plan.categoryIds().get(cat), cat,
-                            box.toCocoScaled(e.width(), e.height(), orig.cols(), orig.rows()), score,
-                            engine.method().name()));
-                }
+                addBoxes(li, dec.originals().get(i), e, cat);
             }
-            if (opt.nms >= 0) {
-                List<LabeledImage.Detection> kept = Nms.suppress(li.detections(), opt.nms);
-                li.detections().clear();
-                li.detections().addAll(kept);
-            }
-            if (opt.maps != null) {
-                opt.maps.accept(li, shown != null ? shown : perRank.get(0).get(i));
-            }
-            String unmapped = seen.isEmpty() ? li.fileName() + " (top class: " + labels.get(perRank.get(0).get(i).target()) + ")"
-                    : null;
-            out.add(new Labeled(li, shown == null ? null : shown.map(), unmapped));
+            out.add(finish(li, shown, perRank.get(0).get(i),
+                    seen.isEmpty() ? li.fileName() + " (top class: " + labels.get(perRank.get(0).get(i).target()) + ")" : null));
         }
         return out;
+    }
+
+    /**
+     * With image-level labels: each image explained for each of its labelled categories (by the
+     * category's best-scoring class), all rows of the batch in one pass of mixed targets; an image
+     * without labels gets the model's top-K classes or nothing ({@link LabelJob.Options#unlabelled}).
+     */
+    private List<Labeled> labelGiven(Decoded dec, Map<Path, Long> ids) {
+        List<String> labels = model.labels();
+        List<float[]> rows = new ArrayList<>();
+        List<Integer> imageOf = new ArrayList<>();
+        List<LabelPlan.Target> targetOf = new ArrayList<>();
+        List<Integer> rankOf = new ArrayList<>();
+        List<List<String>> unmappedOf = new ArrayList<>();
+        for (int i = 0; i < dec.ok().size(); i++) {
+            Path p = dec.ok().get(i);
+            List<String> missing = new ArrayList<>();
+            if (opt.labels.byFile().containsKey(p.getFileName().toString())) {
+                for (String given : opt.labels.of(p)) {
+                    LabelPlan.Target t = plan.target(given, labels);
+                    if (t == null) {
+                        missing.add(given);
+                        continue;
+                    }
+                    rows.add(dec.tensors().get(i));
+                    imageOf.add(i);
+                    targetOf.add(t);
+                    rankOf.add(0);
+                }
+            } else if (opt.unlabelled == LabelJob.Unlabelled.TOP) {
+                for (int r = 0; r < opt.topK; r++) {
+                    rows.add(dec.tensors().get(i));
+                    imageOf.add(i);
+                    targetOf.add(null);
+                    rankOf.add(r);
+                }
+            }
+            unmappedOf.add(missing);
+        }
+        List<Explanation> ex = rows.isEmpty() ? List.of() : engine.explain(rows, rowRule(targetOf, rankOf, labels));
+        List<Labeled> out = new ArrayList<>();
+        for (int i = 0; i < dec.ok().size(); i++) {
+            Path p = dec.ok().get(i);
+            boolean labelled = opt.labels.byFile().containsKey(p.getFileName().toString());
+            Set<String> seen = new HashSet<>();
+            Explanation shown = null;
+            Double labelProb = null;
+            LabeledImage partial = image(dec, i, ids, null);
+            for (int r = 0; r < ex.size(); r++) {
+                if (imageOf.get(r) != i) {
+                    continue;
+                }
+                Explanation e = ex.get(r);
+                LabelPlan.Target t = targetOf.get(r);
+                String cat = t != null ? t.category()
+                        : plan.categoryOfClass() != null ? plan.categoryOfClass().get(e.target()) : labels.get(e.target());
+                if (t != null) {
+                    labelProb = labelProb == null ? e.targetProbability() : Math.min(labelProb, e.targetProbability());
+                }
+                if (cat == null || !seen.add(cat)) {
+                    continue;
+                }
+                shown = shown == null ? e : shown;
+                addBoxes(partial, dec.originals().get(i), e, cat);
+            }
+            // the model's own guess, for the report: from any row of this image, else one forward pass
+            Explanation any = shown;
+            for (int r = 0; any == null && r < ex.size(); r++) {
+                any = imageOf.get(r) == i ? ex.get(r) : null;
+            }
+            LabeledImage.Given given = null;
+            if (labelled) {
+                int top1 = any != null ? any.top1() : -1;
+                given = new LabeledImage.Given(opt.labels.of(p), top1 < 0 ? null : labels.get(top1),
+                        top1 < 0 ? 0 : any.top1Probability(), labelProb);
+            }
+            LabeledImage li = new LabeledImage(partial.imageId(), partial.fileName(), partial.width(), partial.height(),
+                    partial.depth(), partial.detections(), given);
+            String why = null;
+            if (!unmappedOf.get(i).isEmpty()) {
+                why = li.fileName() + " (label" + (unmappedOf.get(i).size() > 1 ? "s " : " ") + String.join(", ", unmappedOf.get(i))
+                        + ": no model class" + (plan.categoryOfClass() != null ? " in --classes" : "") + ")";
+            } else if (!labelled && opt.unlabelled == LabelJob.Unlabelled.SKIP) {
+                why = li.fileName() + " (no label; --unlabelled skip)";
+            }
+            out.add(finish(li, shown, shown, why));
+        }
+        return out;
+    }
+
+    /** Row r's class: the best-scoring class of its target, or the model's class of its rank when it has none. */
+    private static TargetRule rowRule(List<LabelPlan.Target> targets, List<Integer> ranks, List<String> labels) {
+        return (p, n, classes) -> {
+            int[] out = new int[n];
+            for (int r = 0; r < n; r++) {
+                LabelPlan.Target t = targets.get(r);
+                int best = t == null ? -1 : GroundTruthTargets.best(p, r, classes, t.classes());
+                if (best < 0) {
+                    float[] row = java.util.Arrays.copyOfRange(p, r * classes, (r + 1) * classes);
+                    best = TargetRule.rank(ranks.get(r), labels).choose(row, 1, classes)[0];
+                }
+                out[r] = best;
+            }
+            return out;
+        };
+    }
+
+    private static LabeledImage image(Decoded dec, int i, Map<Path, Long> ids, LabeledImage.Given given) {
+        Mat orig = dec.originals().get(i);
+        Path path = dec.ok().get(i);
+        return new LabeledImage(ids.get(path), path.getFileName().toString(), orig.cols(), orig.rows(), orig.channels(),
+                new ArrayList<>(), given);
+    }
+
+    /** The map's boxes by the run's box rule, each scored class probability × mean heat inside the box. */
+    private void addBoxes(LabeledImage li, Mat orig, Explanation e, String cat) {
+        for (PixelBox c : opt.boxes.boxes(e.map(), e.height(), e.width(), opt.threshold)) {
+            PixelBox box = opt.grabCut ? GrabCutRefine.refine(orig, e.map(), e.height(), e.width(), c) : c;
+            double score = BoxRule.score(e.map(), e.width(), box, e.targetProbability());
+            if (score < opt.minScore) {
+                continue;
+            }
+            li.detections().add(new LabeledImage.Detection(plan.categoryIds().get(cat), cat,
+                    box.toCocoScaled(e.width(), e.height(), orig.cols(), orig.rows()), score, engine.method().name()));
+        }
+    }
+
+    /** NMS, the map for review, and the record. */
+    private Labeled finish(LabeledImage li, Explanation shown, Explanation fallback, String unmapped) {
+        if (opt.nms >= 0) {
+            List<LabeledImage.Detection> kept = Nms.suppress(li.detections(), opt.nms);
+            li.detections().clear();
+            li.detections().addAll(kept);
+        }
+        Explanation forMap = shown != null ? shown : fallback;
+        if (opt.maps != null && forMap != null) {
+            opt.maps.accept(li, forMap);
+        }
+        return new Labeled(li, shown == null ? null : shown.map(), unmapped);
     }
 }

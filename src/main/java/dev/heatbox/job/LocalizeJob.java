@@ -9,6 +9,7 @@ import dev.heatbox.export.CocoExport;
 import dev.heatbox.export.LabeledImage;
 import dev.heatbox.export.VocExport;
 import dev.heatbox.localize.BoxExtractor;
+import dev.heatbox.localize.BoxRule;
 import dev.heatbox.model.InputSpec;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.report.Overlay;
@@ -104,7 +105,7 @@ public final class LocalizeJob {
                 long catId = cat != null ? cat.id : e.target() + 1;
                 List<PixelBox> predPixels = new ArrayList<>();
                 for (BoxExtractor.Component c : extractor.extract(e.map(), e.height(), e.width())) {
-                    double score = e.targetProbability() * meanInside(e.map(), e.width(), c.box());
+                    double score = BoxRule.score(e.map(), e.width(), c.box(), e.targetProbability());
                     double[] bbox = c.box().toCocoScaled(e.width(), e.height(), orig.cols(), orig.rows());
                     li.detections().add(new LabeledImage.Detection(catId, label, bbox, score, engine.method().name()));
                     predPixels.add(PixelBox.fromCoco(bbox));
@@ -146,13 +147,4 @@ public final class LocalizeJob {
                 model.labels().get(e.target()), engine.method().name(), model.layer());
     }
 
-    static double meanInside(float[] map, int w, PixelBox b) {
-        double s = 0;
-        for (int y = b.y0(); y <= b.y1(); y++) {
-            for (int x = b.x0(); x <= b.x1(); x++) {
-                s += map[y * w + x];
-            }
-        }
-        return s / ((double) b.width() * b.height());
-    }
 }

@@ -63,10 +63,11 @@ public final class ReviewPage {
             Imgcodecs.imencode(".jpg", small, buf);
             String classes = String.join(" ", im.detections().stream().map(d -> attr(d.categoryName())).distinct().toList());
             cards.append(String.format(Locale.ROOT,
-                    "<figure class=\"item\" data-classes=\"%s\" data-score=\"%.4f\"><img alt=\"%s\" src=\"data:image/jpeg;base64,%s\">"
-                            + "<figcaption>%s — %s</figcaption></figure>%n",
-                    classes, best(im), attr(im.fileName()), Base64.getEncoder().encodeToString(buf.toArray()), esc(im.fileName()),
-                    im.detections().isEmpty() ? "no box" : esc(describe(im))));
+                    "<figure class=\"item%s\" data-classes=\"%s\" data-score=\"%.4f\"><img alt=\"%s\" src=\"data:image/jpeg;base64,%s\">"
+                            + "<figcaption>%s — %s%s</figcaption></figure>%n",
+                    im.given() != null && im.given().doubtful() ? " doubtful" : "", classes, best(im), attr(im.fileName()),
+                    Base64.getEncoder().encodeToString(buf.toArray()), esc(im.fileName()),
+                    im.detections().isEmpty() ? "no box" : esc(describe(im)), given(im.given())));
             shown++;
         }
         StringBuilder counts = new StringBuilder();
@@ -78,9 +79,11 @@ public final class ReviewPage {
         String html = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Heatbox review</title>\n<style>"
                 + "body{font-family:sans-serif;margin:1em}#gallery{display:flex;flex-wrap:wrap;gap:8px}"
                 + "figure{margin:0;width:320px}figure img{max-width:320px}figcaption{font-size:12px}"
-                + "table{border-collapse:collapse}td{border:1px solid #ccc;padding:2px 8px}</style></head><body>\n"
+                + "table{border-collapse:collapse}td{border:1px solid #ccc;padding:2px 8px}"
+                + ".doubtful{outline:3px solid #d60}.flag{color:#b40}</style></head><body>\n"
                 + "<h1>Heatbox pre-annotations</h1>\n<p>" + r.images().size() + " images, " + shown
-                + " shown (lowest score first). Green boxes: predicted; heat: the explanation of the top class.</p>\n"
+                + " shown (lowest score first). Green boxes: predicted; heat: the explanation of the top class"
+                + " (of the first labelled class where images were labelled).</p>\n" + doubtfulLine(r)
                 + "<table id=\"counts\"><tr><th>class</th><th>boxes</th></tr>" + counts + "</table>\n"
                 + "<p><label>Filter: <select id=\"filter\">" + options + "</select></label> <span id=\"visible\"></span></p>\n"
                 + "<div id=\"gallery\">\n" + cards + "</div>\n"
@@ -95,6 +98,31 @@ public final class ReviewPage {
                 + "document.getElementById('filter').addEventListener('change', apply); apply();\n"
                 + "</script>\n</body></html>\n";
         AtomicFiles.writeString(file, html);
+    }
+
+    private static String doubtfulLine(LabelJob.Result r) {
+        long labelled = r.images().stream().filter(i -> i.given() != null).count();
+        if (labelled == 0) {
+            return "";
+        }
+        long doubtful = r.images().stream().filter(i -> i.given() != null && i.given().doubtful()).count();
+        return "<p>" + labelled + " images had image-level labels; " + doubtful + " of them (outlined) have a labelled class the"
+                + " model gives under " + LabeledImage.Given.DOUBTFUL + " probability.</p>\n";
+    }
+
+    /** The image-level labels beside the model's guess; a flag where the model gives the labelled class little probability. */
+    private static String given(LabeledImage.Given g) {
+        if (g == null) {
+            return "";
+        }
+        String s = String.format(Locale.ROOT, "<br>labelled <b>%s</b>; model's guess: %s %.2f", esc(String.join(", ", g.labels())),
+                esc(g.guess() == null ? "?" : g.guess()), g.guessProbability());
+        if (g.labelProbability() == null) {
+            return s + " — <b class=\"flag\">no label maps to a model class</b>";
+        }
+        s += String.format(Locale.ROOT, "; labelled class %.3f", g.labelProbability());
+        return g.doubtful() ? s + " — <b class=\"flag\">the model doubts this label (below " + LabeledImage.Given.DOUBTFUL
+                + "): a label error, or a class the model does not know</b>" : s;
     }
 
     private static double best(LabeledImage im) {

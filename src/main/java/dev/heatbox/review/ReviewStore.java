@@ -45,14 +45,16 @@ public final class ReviewStore {
     /** The review file: a COCO dataset. */
     public record File(Map<String, Object> info, List<Image> images, List<Box> annotations, List<Coco.Category> categories) {}
 
-    /** An image and its boxes, for the page. */
-    public record Item(Image image, List<Box> boxes, double score) {}
+    /** An image and its boxes, for the page; {@code given}: its image-level labels beside the model's guess, or null. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Item(Image image, List<Box> boxes, double score, LabeledImage.Given given) {}
 
     private final Path out;
     private final LabelRun run;
     private final Map<Long, Image> images = new LinkedHashMap<>();
     private final Map<Long, List<Box>> boxes = new HashMap<>();
     private final Map<Long, Double> modelScore = new HashMap<>();
+    private final Map<Long, LabeledImage.Given> given = new HashMap<>();
     private final Map<Long, String> categoryNames = new LinkedHashMap<>();
     private long nextBoxId = 1;
 
@@ -73,6 +75,9 @@ public final class ReviewStore {
             }
             s.boxes.put(im.imageId(), list);
             s.modelScore.put(im.imageId(), im.detections().stream().mapToDouble(LabeledImage.Detection::score).max().orElse(0));
+            if (im.given() != null) {
+                s.given.put(im.imageId(), im.given());
+            }
         }
         Path f = out.resolve(FILE);
         if (Files.isRegularFile(f)) {
@@ -112,7 +117,7 @@ public final class ReviewStore {
     public synchronized List<Item> items() {
         List<Item> list = new ArrayList<>();
         for (Image im : images.values()) {
-            list.add(new Item(im, List.copyOf(boxes.get(im.id())), modelScore.get(im.id())));
+            list.add(new Item(im, List.copyOf(boxes.get(im.id())), modelScore.get(im.id()), given.get(im.id())));
         }
         list.sort(Comparator.comparingDouble(Item::score).thenComparingLong(i -> i.image().id()));
         return list;
@@ -120,7 +125,7 @@ public final class ReviewStore {
 
     public synchronized Item item(long imageId) {
         Image im = images.get(imageId);
-        return im == null ? null : new Item(im, List.copyOf(boxes.get(imageId)), modelScore.get(imageId));
+        return im == null ? null : new Item(im, List.copyOf(boxes.get(imageId)), modelScore.get(imageId), given.get(imageId));
     }
 
     public Map<Long, String> categories() {

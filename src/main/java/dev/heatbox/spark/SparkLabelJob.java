@@ -4,7 +4,7 @@ import dev.heatbox.export.LabeledImage;
 import dev.heatbox.job.Journal;
 import dev.heatbox.job.LabelJob;
 import dev.heatbox.job.LabelPlan;
-import dev.heatbox.localize.BoxExtractor;
+import dev.heatbox.data.ImageLabels;
 import dev.heatbox.model.SplitModel;
 import dev.heatbox.report.ReviewPage;
 import dev.heatbox.review.ReviewMaps;
@@ -145,10 +145,17 @@ public final class SparkLabelJob {
     /** The spec every task gets. */
     public static LabelSpec spec(Path model, String layer, String method, String norm, String tta, String fuse, LabelJob.Options o, Path out, boolean maps,
                                  String settings, LabelPlan plan) {
-        return new LabelSpec(model.toString(), layer, method, norm, tta, fuse, o.threshold, o.boxes == BoxExtractor.Mode.ALL,
+        return new LabelSpec(model.toString(), layer, method, norm, tta, fuse, o.threshold, o.boxes.toString(),
                 o.topK, o.minScore, o.nms, o.grabCut, o.batch, out.toAbsolutePath().toString(),
                 Path.of("").toAbsolutePath().toString(), maps, settings, new LinkedHashMap<>(plan.categoryIds()),
-                plan.categoryOfClass() == null ? null : new LinkedHashMap<>(plan.categoryOfClass()));
+                plan.categoryOfClass() == null ? null : new LinkedHashMap<>(plan.categoryOfClass()),
+                o.labels == null ? null : labels(o.labels), o.labels == null ? null : o.labels.source(), o.unlabelled.name());
+    }
+
+    private static LinkedHashMap<String, ArrayList<String>> labels(ImageLabels l) {
+        LinkedHashMap<String, ArrayList<String>> out = new LinkedHashMap<>();
+        l.byFile().forEach((k, v) -> out.put(k, new ArrayList<>(v)));
+        return out;
     }
 
     /** The images an interrupted run's tasks finished (their part files), or none. */

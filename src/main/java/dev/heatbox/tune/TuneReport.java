@@ -52,6 +52,19 @@ public final class TuneReport {
         return s.toString();
     }
 
+    /** The box rules × τ by COCO AP50 (best first), the recipe's marked. */
+    public static String boxRules(List<BoxRuleSearch.Row> rows, Recipe pick) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%nBox rule and τ for %s, by COCO AP50 of the boxes"
+                + " `label --labels` would give on these images (each image boxed for every labelled category; in-sample):%n%n"
+                + "| boxes | τ | AP50 | AP |%n|---|---|---|---|%n", RecipeSearch.name(pick)));
+        for (BoxRuleSearch.Row r : rows) {
+            boolean chosen = r.boxes().equals(pick.boxes()) && r.threshold() == pick.threshold();
+            s.append(String.format(Locale.ROOT, "| %s%s | %.2f | %.4f | %.4f |%n", r.boxes(), chosen ? " **(recipe)**" : "",
+                    r.threshold(), r.ap50(), r.ap()));
+        }
+        return s.toString();
+    }
+
     static String points(PairedBootstrap.Interval d) {
         return String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]", 100 * d.difference(), 100 * d.low(), 100 * d.high());
     }

@@ -56,12 +56,19 @@ function renderList() {
     const a = document.createElement('a');
     a.href = '#' + it.image.id;
     a.className = it.image.heatbox_review + (i === cur ? ' current' : '');
-    a.textContent = it.image.file_name + ' (' + it.score.toFixed(2) + ')';
-    a.title = it.image.file_name;
+    a.textContent = it.image.file_name + ' (' + it.score.toFixed(2) + ')' + (doubtful(it) ? ' ⚠' : '');
+    a.title = it.image.file_name + (it.given ? ' — ' + givenText(it.given) : '');
     nav.appendChild(a);
   });
   const done = items.filter(it => it.image.heatbox_review === 'done').length;
   document.getElementById('progress').textContent = done + ' of ' + items.length + ' images accepted';
+}
+
+// image-level labels given with `label --labels`, beside the model's own guess
+function doubtful(it) { return it.given && it.given.labelProbability != null && it.given.labelProbability < 0.01; }
+function givenText(g) {
+  return 'labelled ' + g.labels.join(', ') + '; model: ' + (g.guess || '?') + ' ' + g.guessProbability.toFixed(2)
+      + (g.labelProbability != null ? ', label class ' + g.labelProbability.toFixed(3) : ', no label maps to a class');
 }
 
 function go(i) {
@@ -87,7 +94,8 @@ function showImage() {
   svg.setAttribute('viewBox', '0 0 ' + im.width + ' ' + im.height);
   document.getElementById('title').textContent = im.file_name + ' — ' + (cur + 1) + ' of ' + items.length
       + ' — model score ' + item().score.toFixed(3) + ' — ' + (im.heatbox_review === 'done' ? 'accepted' : 'to review')
-      + (heat ? ' — heatmap on' : '');
+      + (heat ? ' — heatmap on' : '')
+      + (item().given ? ' — ' + givenText(item().given) + (doubtful(item()) ? ' — ⚠ the model doubts the label' : '') : '');
   render();
 }
 

@@ -114,6 +114,30 @@ class SparkLabelTest {
     }
 
     @Test
+    void imageLevelLabelsAndInstanceBoxesGiveTheSingleJvmOutputByteForByte() throws Exception {
+        String[] labelled = {"--labels", "coco:datasets/coco-sample/instances.json", "--classes", "datasets/coco2imagenet.json",
+            "--boxes", "instances:0.3", "--unlabelled", "top"};
+        Path one = tmp.resolve("labelled-single");
+        Run a = heatbox(label(one, labelled));
+        assertEquals(4, a.code(), a.err());
+        Path out = tmp.resolve("labelled-spark");
+        List<String> args = new ArrayList<>(List.of(labelled));
+        args.addAll(List.of("--spark", "local[2]", "--partition-batches", "1"));
+        Run b = heatbox(label(out, args.toArray(String[]::new)));
+        assertEquals(4, b.code(), b.err());
+        assertSameFiles(one, out);
+        JsonNode run = Json.readTree(out.resolve("run.json"));
+        assertTrue(run.get("images").get(0).has("given"), "labels travelled to the executors");
+        long multi = 0;
+        for (JsonNode im : run.get("images")) {
+            java.util.Map<Long, Integer> perCategory = new java.util.HashMap<>();
+            im.get("detections").forEach(d -> perCategory.merge(d.get("categoryId").asLong(), 1, Integer::sum));
+            multi += perCategory.values().stream().filter(n -> n > 1).count();
+        }
+        assertTrue(multi > 0, "some image got several boxes of one category");
+    }
+
+    @Test
     void aFailedTaskIsRetriedAndTheOutputIsTheSame() throws Exception {
         Path out = tmp.resolve("retried");
         // local[2,2]: two tries per task; the hook fails partition 3's first attempt

@@ -136,6 +136,32 @@ class RecipeTest {
         assertEquals(true, Files.readString(tmp.resolve("tune.md")).contains("(recipe)"));
     }
 
+    @Test
+    void tuneChoosesTheBoxRuleByCocoAp50OfLabelledBoxes(@TempDir Path tmp) throws Exception {
+        Path r = tmp.resolve("r.json");
+        Files.writeString(r, "{\"method\": \"gradcam\", \"norm\": \"minmax\", \"tta\": \"none\", \"threshold\": 0.2}");
+        assertEquals(0, heatbox("tune", "--model", "models/mobilenet_v1_0.25_128", "--data", "datasets/coco-sample",
+                "--classes", "datasets/coco2imagenet.json", "--out", tmp.resolve("t").toString(), "--recipe", r.toString()));
+        com.fasterxml.jackson.databind.JsonNode rows = dev.heatbox.util.Json.readTree(tmp.resolve("t/box-rules.json"));
+        assertEquals(6 * 11, rows.size(), "every rule x tau of the grid");
+        Recipe picked = Recipe.read(tmp.resolve("t/recipe.json"));
+        assertEquals(rows.get(0).get("boxes").asText(), picked.boxes());
+        assertEquals(rows.get(0).get("threshold").asDouble(), picked.threshold(), 1e-12);
+        for (com.fasterxml.jackson.databind.JsonNode row : rows) {
+            assertTrue(row.get("ap50").asDouble() <= picked.ap50() + 1e-12, "the recipe has the best AP50");
+        }
+        // the figure is what label --labels then gives, scored by heatbox eval
+        Path out = tmp.resolve("l");
+        assertEquals(0, heatbox("label", "--model", "models/mobilenet_v1_0.25_128", "--images", "datasets/coco-sample/images",
+                "--classes", "datasets/coco2imagenet.json", "--gt", "datasets/coco-sample/instances.json", "--labels",
+                "coco:datasets/coco-sample/instances.json", "--recipe", tmp.resolve("t/recipe.json").toString(), "--out", out.toString()));
+        assertEquals(0, heatbox("eval", "--gt", "datasets/coco-sample/instances.json", "--pred",
+                out.resolve("coco/results.json").toString(), "--out", tmp.resolve("e").toString()));
+        assertEquals(picked.ap50(), dev.heatbox.util.Json.readTree(tmp.resolve("e/metrics.json")).get("coco").get("AP50").asDouble(),
+                1e-9);
+        assertTrue(Files.readString(tmp.resolve("t/tune.md")).contains("(recipe)"));
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] r = new String[a.length + b.length];
         System.arraycopy(a, 0, r, 0, a.length);
