@@ -104,7 +104,8 @@ public final class TuneCommand implements Callable<Integer> {
             pick = RecipeSearch.pick(rows, maxCost);
         }
         // the box rule and τ by the label job's own metric, on every labelled category of every image
-        List<BoxRuleSearch.Row> boxRows = BoxRuleSearch.run(model, d, classes, pick, batch, System.out);
+        BoxRuleSearch.Result boxes = BoxRuleSearch.run(model, d, classes, pick, batch, System.out);
+        List<BoxRuleSearch.Row> boxRows = boxes.rows();
         BoxRuleSearch.Row best = boxRows.get(0);
         pick = pick.withBoxes(best.boxes(), best.threshold(), best.ap50());
         pick.write(out.resolve("recipe.json"));
@@ -113,7 +114,7 @@ public final class TuneCommand implements Callable<Integer> {
         }
         Json.write(out.resolve("box-rules.json"), boxRows);
         AtomicFiles.writeString(out.resolve("tune.md"), (rows.isEmpty() ? "" : TuneReport.markdown(rows, pick))
-                + TuneReport.boxRules(boxRows, pick));
+                + TuneReport.boxRules(boxes, pick));
         System.out.printf(Locale.ROOT, "recipe: %s at %s%s, %s, tta %s, boxes %s at threshold %.2f: COCO AP50 %.3f%s -> %s%n",
                 pick.method(), pick.layer(), pick.fuse() == null ? "" : " fused " + pick.fuse(), pick.norm(), pick.tta(), pick.boxes(),
                 pick.threshold(), pick.ap50(), pick.maxBoxAccV2() == null ? "" : String.format(Locale.ROOT,
