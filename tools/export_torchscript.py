@@ -4,7 +4,12 @@
 The model is split at one or more named modules: for each, a trunk (input -> the module's output A)
 and a head (A -> pre-softmax scores) are traced to TorchScript, so Heatbox can take dA-gradients
 through the head alone. head(trunk(x)) is checked against the whole model on random inputs before
-anything is written. With --onnx the whole model is also written as ONNX (black-box methods only).
+anything is written. Each head takes a zero "probe" added to every later layer's output and returns
+those outputs too (--no-taps for plain heads): one forward and one backward then give every later
+layer's map (layer fusion, `tune --layers all`). Each trunk is also written as ONNX (`<layer>.trunk.onnx`, unless --no-onnx-trunk):
+Heatbox runs it on ONNX Runtime whenever no gradient is asked of the input (every CAM method), 2-4x
+faster than the TorchScript trunk on CPU. With --onnx the whole model is also written as ONNX
+(black-box methods only).
 
     python3 tools/export_torchscript.py --arch resnet18 --weights resnet18.pth --layer layer4 \
         --out models/my_resnet
@@ -15,8 +20,10 @@ no arguments, or with num_classes when --num-classes is given). Runs with Debian
 """
 import argparse
 import contextlib
+import copy
 import importlib
 import json
+import operator
 import os
 import shutil
 import sys
@@ -74,6 +81,46 @@ def split(model, layer, leaves=()):
     return fx.GraphModule(root, trunk_graph).eval(), fx.GraphModule(root, head_graph).eval(), len(extras)
 
 
+def tap(head, inputs):
+    """The head with every later layer tappable: (A, skips..., probe_0, probe_1, ...) -> (scores, out_0, out_1, ...).
+
+    Each leaf module after the cut whose output is a 4-D map larger than 1x1 gets a probe input added to
+    its output (zeros change nothing); the sum is also returned. d(score)/d(probe_k) is then the gradient
+    at that layer, so one forward and one backward give every layer's activation and gradient, as the
+    MXNet engine does in its symbol graph. Returns (module, names, shapes) with shapes [C, h, w].
+    """
+    from torch.fx.passes.shape_prop import ShapeProp
+    gm = fx.GraphModule(head, copy.deepcopy(head.graph))
+    ShapeProp(gm).propagate(*inputs)
+    graph = gm.graph
+    nodes = list(graph.nodes)
+    last_placeholder = [n for n in nodes if n.op == "placeholder"][-1]
+    names, shapes = [], []
+    for n in nodes:
+        meta = n.meta.get("tensor_meta")
+        if n.op != "call_module" or meta is None or not hasattr(meta, "shape") or len(meta.shape) != 4:
+            continue
+        if meta.shape[2] * meta.shape[3] <= 1 or not meta.dtype.is_floating_point:
+            continue
+        with graph.inserting_after(last_placeholder):
+            probe = graph.placeholder(f"probe{len(names)}")
+        last_placeholder = probe
+        users = list(n.users)
+        with graph.inserting_after(n):
+            tapped = graph.call_function(operator.add, (n, probe))
+        for u in users:
+            u.replace_input_with(n, tapped)
+        names.append(n.name)
+        shapes.append([int(d) for d in meta.shape[1:]])
+        n.meta["heatbox_tap"] = tapped
+    out = [n for n in graph.nodes if n.op == "output"][0]
+    taps = [n.meta["heatbox_tap"] for n in graph.nodes if "heatbox_tap" in n.meta]
+    out.args = (tuple([out.args[0]] + taps),)
+    graph.lint()
+    gm.recompile()
+    return gm.eval(), names, shapes
+
+
 def _as_tuple(x):
     return x if isinstance(x, tuple) else (x,)
 
@@ -105,7 +152,18 @@ def _write_spec(folder, spec, labels):
 
 def _onnx(model, example, path):
     torch.onnx.export(model, example, path, input_names=["data"], output_names=["scores"],
-                      dynamic_axes={"data": {0: "batch"}, "scores": {0: "batch"}}, opset_version=13)
+                      dynamic_axes={"data": {0: "batch"}, "scores": {0: "batch"}}, opset_version=13,
+                      do_constant_folding=False)  # see _onnx_trunk
+
+
+def _onnx_trunk(trunk, example, n_extra, path):
+    """The trunk as ONNX with a free batch size: outputs A ("features") and the skip tensors ("skip0", ...)."""
+    outputs = ["features"] + [f"skip{i}" for i in range(n_extra)]
+    axes = {name: {0: "batch"} for name in ["data"] + outputs}
+    # no constant folding: weights stored in their own type stay so (uint8 + dequantize, as in the
+    # TorchScript file); ONNX Runtime folds constants itself when it loads the session
+    torch.onnx.export(trunk, example, path, input_names=["data"], output_names=outputs, dynamic_axes=axes,
+                      opset_version=13, do_constant_folding=False)
 
 
 def _example(input_spec, n, gen):
@@ -113,9 +171,13 @@ def _example(input_spec, n, gen):
     return torch.randn((n, c, input_spec["height"], input_spec["width"]), generator=gen)
 
 
-def export(model, layers, out, input_spec, labels, name, classifier=None, leaves=(), onnx=False, checks=3, seed=0):
+def export(model, layers, out, input_spec, labels, name, classifier=None, leaves=(), onnx=False, checks=3, seed=0,
+           onnx_trunk=True, taps=True):
     """Writes the model folder; returns the largest |head(trunk(x)) - model(x)| seen (relative)."""
     model = model.eval()
+    for m in model.modules():
+        if getattr(m, "inplace", False):
+            m.inplace = False  # a tapped layer's output must stay what it was when a later ReLU runs
     gen = torch.Generator().manual_seed(seed)
     splits, worst = {}, 0.0
     with _folder(out) as tmp:
@@ -125,10 +187,23 @@ def export(model, layers, out, input_spec, labels, name, classifier=None, leaves
             for layer in layers:
                 trunk, head, n_extra = split(model, layer, leaves)
                 t = torch.jit.trace(trunk, example, check_trace=False)
-                h = torch.jit.trace(head, _as_tuple(t(example)), check_trace=False)
+                cut = _as_tuple(t(example))
+                tap_names, tap_shapes = [], []
+                if taps:
+                    head, tap_names, tap_shapes = tap(head, cut)
+                    zeros = tuple(torch.zeros((example.shape[0], *sh)) for sh in tap_shapes)
+                    h = torch.jit.trace(head, cut + zeros, check_trace=False)
+                else:
+                    h = torch.jit.trace(head, cut, check_trace=False)
+
+                def scores(x):
+                    a = _as_tuple(t(x))
+                    if not taps:
+                        return h(*a)
+                    return h(*(a + tuple(torch.zeros((x.shape[0], *sh)) for sh in tap_shapes)))[0]
                 for _ in range(checks):
                     x = _example(input_spec, 2, gen) * 2
-                    diff = (h(*_as_tuple(t(x))) - model(x)).abs().max().item()
+                    diff = (scores(x) - model(x)).abs().max().item()
                     scale = model(x).abs().max().item()
                     worst = max(worst, diff / max(scale, 1e-6))
                     if diff > 1e-4 * max(1.0, scale):
@@ -137,7 +212,12 @@ def export(model, layers, out, input_spec, labels, name, classifier=None, leaves
                 files = {"trunk": f"{layer}.trunk.pt", "head": f"{layer}.head.pt"}
                 t.save(os.path.join(tmp, files["trunk"]))
                 h.save(os.path.join(tmp, files["head"]))
+                if onnx_trunk:
+                    files["trunk_onnx"] = f"{layer}.trunk.onnx"
+                    _onnx_trunk(trunk, example, n_extra, os.path.join(tmp, files["trunk_onnx"]))
                 splits[layer] = dict(files, shape=list(a.shape[1:]), skips=n_extra)
+                if taps:
+                    splits[layer].update(taps=tap_names, tap_shapes=tap_shapes)
         spec = {"name": name, "format": "torchscript", "splits": splits, "layer": layers[0],
                 "input": input_spec, "labels": "labels.txt", "classes": int(whole.shape[1])}
         if classifier is not None:
@@ -202,6 +282,10 @@ def main(argv=None):
     p.add_argument("--mean", type=float, nargs="+", default=[0.485, 0.456, 0.406])
     p.add_argument("--std", type=float, nargs="+", default=[0.229, 0.224, 0.225])
     p.add_argument("--onnx", action="store_true", help="also write model.onnx (black-box methods)")
+    p.add_argument("--no-taps", action="store_true",
+                   help="plain heads: no layer after a split can be tapped (fusion, tune --layers all need taps)")
+    p.add_argument("--no-onnx-trunk", action="store_true",
+                   help="do not write <layer>.trunk.onnx (then Heatbox runs every trunk on PyTorch)")
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
     model = _build(a.arch, a.num_classes)
@@ -220,7 +304,8 @@ def main(argv=None):
     spec = {"width": a.size, "height": a.size, "color": a.color, "layout": "NCHW", "scale": a.scale,
             "mean": a.mean, "std": a.std}
     cls = _classifier(model, a.classifier) if a.classifier else None
-    worst = export(model, a.layer, a.out, spec, labels, os.path.basename(os.path.normpath(a.out)), cls, onnx=a.onnx)
+    worst = export(model, a.layer, a.out, spec, labels, os.path.basename(os.path.normpath(a.out)), cls, onnx=a.onnx,
+                   onnx_trunk=not a.no_onnx_trunk, taps=not a.no_taps)
     print(f"wrote {a.out}: {len(a.layer)} split(s), head(trunk(x)) within {worst:.2g} (relative) of the model")
 
 

@@ -67,8 +67,34 @@ class ExportTest(unittest.TestCase):
             t.train()
             h.train()
             x = torch.randn(2, 3, 64, 64)
+            split = spec["splits"]["layer3.1.conv1"]
+            probes = [torch.zeros((2, *shape)) for shape in split["tap_shapes"]]  # zero probes change nothing
             with torch.no_grad():
-                self.assertLess((h(*t(x)) - m(x)).abs().max().item(), 1e-5)
+                self.assertLess((h(*t(x), *probes)[0] - m(x)).abs().max().item(), 1e-5)
+
+    def test_a_tap_gives_the_layers_output_and_gradient(self):
+        """The head of a split at layer2 taps layer3's last ReLU: the same output and d(score)/d(output) as a hook."""
+        m = _resnet()
+        x = torch.randn(2, 3, 64, 64)
+        trunk, head, _ = ex.split(m, "layer2")
+        a = trunk(x)
+        tapped, names, shapes = ex.tap(head, (a,))
+        k = names.index("layer3_1_relu_1")  # the second call of layer3[1].relu: the block's output
+        self.assertEqual(shapes[k], [256, 4, 4])
+        probes = [torch.zeros((2, *sh), requires_grad=(i == k)) for i, sh in enumerate(shapes)]
+        out = tapped(a.detach(), *probes)
+        scores, act = out[0], out[1 + k]
+        scores[:, 3].sum().backward()
+        seen = {}
+        m.layer3.register_forward_hook(lambda mod, i, o: seen.update(out=o))
+        y = m(x)
+        self.assertLess((y - scores).abs().max().item(), 1e-5)
+        self.assertLess((seen["out"] - act).abs().max().item(), 1e-5)
+        want = torch.autograd.grad(y[:, 3].sum(), seen["out"])[0]
+        self.assertLess((want - probes[k].grad).abs().max().item(), 1e-5)
+        # layers after global pooling (1x1) and non-map outputs are not taps
+        self.assertNotIn("avgpool", names)
+        self.assertNotIn("fc", names)
 
     def test_unknown_module_is_refused_with_the_known_ones(self):
         with self.assertRaises(SystemExit) as e:

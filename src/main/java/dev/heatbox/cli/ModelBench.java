@@ -28,6 +28,7 @@ final class ModelBench {
             for (Path p : ImageSources.list(imageDir)) {
                 pool.add(m.input().toTensor(Cv.read(p, m.input().grey())));
             }
+            int firstRow = rows.size();
             for (int batch : batches) {
                 int n = quick ? batch * 2 : batch * 4;
                 List<List<float[]>> chunks = new ArrayList<>();
@@ -54,6 +55,18 @@ final class ModelBench {
                     double[] r = BenchCommand.measure(reps, n, () -> chunks.forEach(c -> e.layerMaps(c, top)));
                     rows.add(row(name, engine, method, batch, threads, r, fwd[fwd.length / 2] / r[r.length / 2]));
                 }
+                recipeRow(m, modelDir, chunks, n, batch, reps, threads, fwd).ifPresent(rows::add);
+            }
+            // the same network on ONNX Runtime (the folder's whole-model ONNX), the figure to match
+            Double ort = onnxForward(modelDir, m, pool, batches.get(0), reps);
+            if (ort != null) {
+                double[] r = {ort, ort, ort};
+                Map<String, Object> o = row(name, "OnnxRuntime", "forward (whole model.onnx)", batches.get(0), threads, r, Double.NaN);
+                o.put("ratio_to_forward", null);
+                rows.add(o);
+                for (Map<String, Object> x : rows.subList(firstRow, rows.size())) {
+                    x.put("ratio_to_onnxruntime", ((Number) x.get("images_per_s_median")).doubleValue() / ort);
+                }
             }
             if (quick) {
                 return rows;
@@ -76,6 +89,47 @@ final class ModelBench {
             }
         }
         return rows;
+    }
+
+    /** The model folder's recipe (recipe.json) run as label runs it, when the folder has one this model can run. */
+    private static java.util.Optional<Map<String, Object>> recipeRow(SplitModel m, Path modelDir, List<List<float[]>> chunks,
+                                                                      int n, int batch, int reps, int threads, double[] fwd) {
+        Path file = modelDir.resolve("recipe.json");
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return java.util.Optional.empty();
+        }
+        dev.heatbox.tune.Recipe r = dev.heatbox.tune.Recipe.read(file);
+        try (SplitModel rm = Models.load(modelDir, r.layer(), null)) {
+            ExplainEngine e = new ExplainEngine(rm, Methods.create(r.method(), batch), dev.heatbox.explain.Normalization.parse(r.norm()),
+                    dev.heatbox.explain.Tta.parse(r.tta()), r.fuse() == null ? null : dev.heatbox.explain.Fusion.parse(r.fuse()));
+            TargetRule top = TargetRule.rank(0, rm.labels());
+            double[] t = BenchCommand.measure(reps, n, () -> chunks.forEach(c -> e.explain(c, top)));
+            return java.util.Optional.of(row(m.spec().name, rm.engineName(), "recipe (" + r.method() + ", " + r.tta()
+                    + (r.fuse() == null ? "" : ", fused " + r.fuse()) + ")", batch, threads, t, fwd[fwd.length / 2] / t[t.length / 2]));
+        } catch (dev.heatbox.util.BadInputException x) {
+            System.err.println("bench: " + m.spec().name + ": the folder's recipe cannot run here (" + x.getMessage() + ")");
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Forward images/s of the folder's whole-model ONNX on ONNX Runtime, or null when it has none (or is ONNX itself). */
+    private static Double onnxForward(Path modelDir, SplitModel m, List<float[]> pool, int batch, int reps) {
+        try (SplitModel o = Models.wholeOnnx(modelDir)) {
+            if (o == null) {
+                return null;
+            }
+            int n = batch * 4;
+            List<List<float[]>> chunks = new ArrayList<>();
+            for (int s = 0; s < n; s += batch) {
+                List<float[]> c = new ArrayList<>();
+                for (int i = s; i < s + batch; i++) {
+                    c.add(pool.get(i % pool.size()));
+                }
+                chunks.add(c);
+            }
+            double[] r = BenchCommand.measure(reps, n, () -> chunks.forEach(c -> forward(o, c)));
+            return r[r.length / 2];
+        }
     }
 
     static void forward(SplitModel m, List<float[]> c) {

@@ -18,6 +18,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import dev.heatbox.data.DatasetFolder;
+import dev.heatbox.util.Allocator;
 import dev.heatbox.util.BadInputException;
 import dev.heatbox.util.Cv;
 import java.io.IOException;
@@ -96,6 +97,18 @@ public final class CamTrainer {
 
     /** Trains and saves the model to {@code out}; returns the final figures. */
     public Result train(Tensors train, Tensors val, List<String> classes, Path out) throws IOException {
+        // PyTorch's oneDNN convolution backward reads channel padding it never wrote: zero-filled
+        // allocations while training keep stale NaN bytes out of the gradients (eval/PERFORMANCE.md)
+        try (AutoCloseable zeroFill = engine.equals(Engines.PYTORCH) ? Allocator.zeroFillWhileTraining() : () -> { }) {
+            return trainZeroFilled(train, val, classes, out);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Result trainZeroFilled(Tensors train, Tensors val, List<String> classes, Path out) throws IOException {
         TrainConfig.Training t = config.training;
         Engine.getEngine(engine).setRandomSeed((int) t.seed);
         config.architecture.classes = classes.size();

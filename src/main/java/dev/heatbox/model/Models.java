@@ -50,4 +50,16 @@ public final class Models {
                         + "' (known: heatbox-cam, mxnet-symbol, torchscript, onnx)");
         }
     }
+
+    /**
+     * The folder's whole model on ONNX Runtime ({@code files.onnx}, written by the export script's
+     * --onnx) beside its own format, for black-box methods and speed comparisons; null when it has none.
+     */
+    public static SplitModel wholeOnnx(Path dir) {
+        ModelSpec spec = ModelSpec.read(dir);
+        if (spec.files == null || spec.files.get("onnx") == null || OnnxModel.FORMAT.equals(spec.format)) {
+            return null;
+        }
+        return OnnxModel.load(dir, spec, null, spec.readLabels(dir));
+    }
 }

@@ -6,9 +6,13 @@ import java.util.Map;
 
 /**
  * The glibc allocator settings the heatbox launcher exports before the JVM starts (reused heap
- * memory instead of page-faulted fresh mmaps, zero-filled because PyTorch's oneDNN convolution
- * backward reads channel padding it never wrote; see the launcher and eval/PERFORMANCE.md). glibc
+ * memory instead of page-faulted fresh mmaps; see the launcher and eval/PERFORMANCE.md). glibc
  * reads them once at start-up, so a process started elsewhere (a Spark executor) has to be given them.
+ *
+ * <p>Zero-filled allocations are needed only while PyTorch trains: its oneDNN convolution backward
+ * reads channel padding it never wrote, and stale NaN bytes there poisoned gradients. They cost 2.3×
+ * on inference, so they are switched on for training alone ({@link #zeroFillWhileTraining}), through
+ * glibc's {@code mallopt(M_PERTURB)}, the call behind {@code MALLOC_PERTURB_}.
  */
 public final class Allocator {
     private Allocator() {}
@@ -26,5 +30,40 @@ public final class Allocator {
             }
         }
         return out;
+    }
+
+    /** glibc's mallopt parameter behind MALLOC_PERTURB_ (malloc.h: M_PERTURB −6). */
+    private static final int M_PERTURB = -6;
+
+    /** The C library, as JNA (a DJL dependency) loads it; null where it cannot (not glibc). */
+    private interface LibC extends com.sun.jna.Library {
+        int mallopt(int param, int value);
+    }
+
+    private static LibC libc;
+    private static boolean libcTried;
+
+    private static synchronized LibC libc() {
+        if (!libcTried) {
+            libcTried = true;
+            try {
+                libc = com.sun.jna.Native.load("c", LibC.class);
+            } catch (LinkageError | RuntimeException e) {
+                libc = null; // not Linux/glibc: nothing to switch, and no oneDNN padding problem known there
+            }
+        }
+        return libc;
+    }
+
+    /**
+     * Makes glibc fill every allocation with zeros (perturb byte 255) until closed, then stops; a no-op
+     * when the user set MALLOC_PERTURB_ (their setting stands) or where mallopt is not available.
+     */
+    public static AutoCloseable zeroFillWhileTraining() {
+        LibC c = System.getenv("MALLOC_PERTURB_") == null ? libc() : null;
+        if (c == null || c.mallopt(M_PERTURB, 255) != 1) {
+            return () -> { };
+        }
+        return () -> c.mallopt(M_PERTURB, 0);
     }
 }

@@ -27,6 +27,10 @@ import java.util.Map;
  * gradient. Whether autograd records is then decided by PyTorch's grad mode alone, which DJL keeps
  * off except inside a gradient collector. The modules were traced in eval mode, so batch norm and
  * dropout are baked in as at prediction time whatever mode flag the module carries.
+ *
+ * <p>Where the folder also has the trunk as ONNX ({@code trunk_onnx}), ONNX Runtime runs it whenever
+ * the input takes no gradient (every CAM method: the trunk is never recorded), and its output is copied
+ * into PyTorch for the head; the TorchScript trunk is loaded only when a method asks for ∂/∂input.
  */
 public final class PtSplitModel extends AbstractSplitModel {
     public static final String FORMAT = "torchscript";
@@ -36,11 +40,19 @@ public final class PtSplitModel extends AbstractSplitModel {
     private final NDManager manager;
     private final ParameterStore store;
     private String layer;
+    /** The TorchScript trunk, loaded when first needed where an ONNX trunk exists. */
     private Model trunk;
+    /** The trunk on ONNX Runtime, or null. */
+    private Model trunkOnnx;
     private Model head;
     /** Skip tensors of the last {@link #features} call, passed to the head after A. */
     private NDList lastSkips = new NDList();
     private NDArray classifierWeight;
+    /** The later layers asked for ({@link #tap}), and what the last {@link #scores} call gave for them. */
+    private List<String> taps = List.of();
+    private List<Tapped> lastTapped = List.of();
+    /** The input size of the last {@link #features} call: the probes take the taps' shapes at that size. */
+    private long[] lastInput;
 
     private PtSplitModel(Path dir, ModelSpec spec, List<String> labels) {
         super(spec, labels);
@@ -73,18 +85,45 @@ public final class PtSplitModel extends AbstractSplitModel {
             throw new BadInputException("unknown layer '" + name + "' for TorchScript model " + dir + "; exported: "
                     + String.join(", ", spec.splits.keySet()) + " (export more with tools/export_torchscript.py --layer)");
         }
-        Model t = open(ModelSpec.file(dir, s.trunk, "splits." + name + ".trunk"), name + ".trunk");
-        Model h;
+        Model h = open(ModelSpec.file(dir, s.head, "splits." + name + ".head"), name + ".head");
+        Model t = null;
+        Model o = null;
         try {
-            h = open(ModelSpec.file(dir, s.head, "splits." + name + ".head"), name + ".head");
+            if (s.trunk_onnx != null) {
+                o = openOnnx(ModelSpec.file(dir, s.trunk_onnx, "splits." + name + ".trunk_onnx"), name + ".trunk_onnx");
+            } else {
+                t = open(ModelSpec.file(dir, s.trunk, "splits." + name + ".trunk"), name + ".trunk");
+            }
         } catch (RuntimeException e) {
-            t.close();
+            h.close();
             throw e;
         }
         closeBlocks();
         trunk = t;
+        trunkOnnx = o;
         head = h;
         layer = name;
+        taps = List.of();
+    }
+
+    private static Model openOnnx(Path file, String name) {
+        Model m = Model.newInstance(name, "OnnxRuntime");
+        try {
+            m.load(file);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            m.close();
+            throw BadInputException.of(file, "cannot load the ONNX trunk: " + firstLine(e));
+        }
+        return m;
+    }
+
+    /** The TorchScript trunk, loaded on first use where the ONNX one is the default. */
+    private Model torchTrunk() {
+        if (trunk == null) {
+            ModelSpec.Split s = spec.splits.get(layer);
+            trunk = open(ModelSpec.file(dir, s.trunk, "splits." + layer + ".trunk"), layer + ".trunk");
+        }
+        return trunk;
     }
 
     private static Model open(Path file, String name) {
@@ -106,7 +145,19 @@ public final class PtSplitModel extends AbstractSplitModel {
 
     @Override
     public NDArray features(NDArray input) {
-        NDList out = trunk.getBlock().forward(store, new NDList(input), true);
+        lastInput = input.getShape().getShape();
+        NDList out;
+        if (trunkOnnx != null && !input.hasGradient()) {
+            // ONNX Runtime's outputs, copied into the input's (PyTorch) manager for the head
+            NDList ort = trunkOnnx.getBlock().forward(store, new NDList(input), false);
+            out = new NDList(ort.size());
+            for (NDArray a : ort) {
+                out.add(input.getManager().from(a));
+            }
+            ort.close();
+        } else {
+            out = torchTrunk().getBlock().forward(store, new NDList(input), true);
+        }
         lastSkips = out.size() > 1 ? new NDList(out.subList(1, out.size())) : new NDList();
         return out.get(0);
     }
@@ -115,7 +166,73 @@ public final class PtSplitModel extends AbstractSplitModel {
     public NDArray scores(NDArray features) {
         NDList in = new NDList(features);
         in.addAll(lastSkips);
-        return head.getBlock().forward(store, in, true).singletonOrThrow();
+        ModelSpec.Split s = spec.splits.get(layer);
+        if (s.taps == null || s.taps.isEmpty()) {
+            lastTapped = List.of();
+            return head.getBlock().forward(store, in, true).singletonOrThrow();
+        }
+        // every tap takes a probe; only the asked-for ones take a gradient, so autograd walks no further
+        long n = features.getShape().get(0);
+        List<NDArray> probes = new ArrayList<>();
+        for (int k = 0; k < s.taps.size(); k++) {
+            NDArray z = features.getManager().zeros(new Shape(n).addAll(tapShape(s, k)));
+            if (taps.contains(s.taps.get(k))) {
+                z.setRequiresGradient(true);
+            }
+            probes.add(z);
+        }
+        in.addAll(probes);
+        NDList out = head.getBlock().forward(store, in, true);
+        List<Tapped> t = new ArrayList<>();
+        for (String name : taps) {
+            int k = s.taps.indexOf(name);
+            t.add(new Tapped(name, out.get(k + 1), probes.get(k)));
+        }
+        lastTapped = t;
+        return out.get(0);
+    }
+
+    /**
+     * Tap k's shape for one image at the last input's size: the exported [C, h, w] at the model's size,
+     * its strides applied to this size (h' = ⌈H'/(H/h)⌉, as strided convolutions with "same" padding give).
+     */
+    private Shape tapShape(ModelSpec.Split s, int k) {
+        long[] at = s.tap_shapes.get(k);
+        long hIn = lastInput[2];
+        long wIn = lastInput[3];
+        if (hIn == spec.input.height && wIn == spec.input.width) {
+            return new Shape(at);
+        }
+        double sy = (double) spec.input.height / at[1];
+        double sx = (double) spec.input.width / at[2];
+        return new Shape(at[0], (long) Math.ceil(hIn / sy), (long) Math.ceil(wIn / sx));
+    }
+
+    /**
+     * Layer fusion on TorchScript: a head exported with taps (tools/export_torchscript.py) takes a zero
+     * probe per later layer and returns their outputs, so one forward and one backward give them all.
+     */
+    @Override
+    public void tap(List<String> layers) {
+        if (layers.isEmpty()) {
+            taps = List.of();
+            return;
+        }
+        List<String> can = spec.splits.get(layer).taps;
+        for (String l : layers) {
+            if (can == null || !can.contains(l)) {
+                throw new BadInputException("model " + spec.name + ": layer '" + l + "' cannot be tapped from the split at '"
+                        + layer + "'" + (can == null || can.isEmpty() ? " (its head was exported without taps: re-export with"
+                        + " tools/export_torchscript.py, taps are on by default)" : "; later layers it taps: "
+                        + String.join(", ", can)));
+            }
+        }
+        taps = List.copyOf(layers);
+    }
+
+    @Override
+    public List<Tapped> tapped() {
+        return lastTapped;
     }
 
     /** The GAP → linear classifier the exporter saved as .npy (for CAM), [classes, K]. */
@@ -132,12 +249,32 @@ public final class PtSplitModel extends AbstractSplitModel {
         return classifierWeight;
     }
 
+    /**
+     * The exported splits and the layers their heads can tap, in graph order: the split with the most
+     * taps comes first (it is the earliest), then its taps, then any split not among them. A layer that
+     * is only a tap can be fused with its split ({@code --fuse}); {@code --layer} takes splits.
+     */
     @Override
     public List<Layer> layers() {
         List<Layer> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String first = spec.splits.entrySet().stream()
+                .max(java.util.Comparator.comparingInt(e -> e.getValue().taps == null ? 0 : e.getValue().taps.size()))
+                .map(Map.Entry::getKey).orElseThrow();
+        ModelSpec.Split f = spec.splits.get(first);
+        out.add(new Layer(first, "split", f.shape == null ? null : new Shape(f.shape)));
+        seen.add(first);
+        for (int k = 0; f.taps != null && k < f.taps.size(); k++) {
+            String name = f.taps.get(k);
+            if (seen.add(name)) {
+                out.add(new Layer(name, spec.splits.containsKey(name) ? "split" : "tap", new Shape(f.tap_shapes.get(k))));
+            }
+        }
         for (Map.Entry<String, ModelSpec.Split> e : spec.splits.entrySet()) {
-            long[] shape = e.getValue().shape;
-            out.add(new Layer(e.getKey(), "split", shape == null ? null : new Shape(shape)));
+            if (seen.add(e.getKey())) {
+                long[] shape = e.getValue().shape;
+                out.add(new Layer(e.getKey(), "split", shape == null ? null : new Shape(shape)));
+            }
         }
         return out;
     }
@@ -161,6 +298,9 @@ public final class PtSplitModel extends AbstractSplitModel {
     private void closeBlocks() {
         if (trunk != null) {
             trunk.close();
+        }
+        if (trunkOnnx != null) {
+            trunkOnnx.close();
         }
         if (head != null) {
             head.close();
