@@ -47,6 +47,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "datasets/coco-sample/images", description = "images for the model figures")
     Path images;
 
+    @Option(names = "--recipe", paramLabel = "R", description = {"a recipe to time on each model beside the methods (default:",
+        "each model folder's own recipe.json, if any)"})
+    Path recipe;
+
+    @Option(names = "--label-photos", description = "also time the whole label job on --images with each model (Grad-CAM)")
+    boolean labelPhotos;
+
     @Spec
     CommandSpec spec;
 
@@ -165,7 +172,8 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 for (Path mdir : toTime) {
                     Path imgs = mdir.equals(digitsModel) ? work.resolve("digits/test/images") : images;
-                    results.addAll(ModelBench.run(mdir, imgs, batches, reps, quick, threads));
+                    Path labelOut = labelPhotos && !mdir.equals(digitsModel) ? work.resolve("label-photos") : null;
+                    results.addAll(ModelBench.run(mdir, imgs, batches, reps, quick, threads, recipe, labelOut));
                     results.get(results.size() - 1).put("peak_rss_mb", PipelineBench.peakRssMb());
                 }
             }

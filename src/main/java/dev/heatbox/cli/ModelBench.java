@@ -20,6 +20,15 @@ final class ModelBench {
 
     static List<Map<String, Object>> run(Path modelDir, Path imageDir, List<Integer> batches, int reps, boolean quick,
                                          int threads) {
+        return run(modelDir, imageDir, batches, reps, quick, threads, null, null);
+    }
+
+    /**
+     * @param recipe a recipe to time on this model beside the methods (else the folder's recipe.json, if any)
+     * @param labelOut where a label run on the images may write (the "label" row: the whole job on photos), or null
+     */
+    static List<Map<String, Object>> run(Path modelDir, Path imageDir, List<Integer> batches, int reps, boolean quick,
+                                         int threads, Path recipe, Path labelOut) {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (SplitModel m = Models.load(modelDir, null, null)) {
             String name = m.spec().name;
@@ -55,13 +64,22 @@ final class ModelBench {
                     double[] r = BenchCommand.measure(reps, n, () -> chunks.forEach(c -> e.layerMaps(c, top)));
                     rows.add(row(name, engine, method, batch, threads, r, fwd[fwd.length / 2] / r[r.length / 2]));
                 }
-                recipeRow(m, modelDir, chunks, n, batch, reps, threads, fwd).ifPresent(rows::add);
+                recipeRow(m, modelDir, recipe, chunks, n, batch, reps, threads, fwd).ifPresent(rows::add);
+                if (labelOut != null && m.hasGradients()) {
+                    // decode → Grad-CAM → boxes → COCO/VOC files, as `label` runs by default without a recipe, on the
+                    // photos linked 8 times under other names: a run of two batches would time mostly the first decode
+                    Path photos = repeated(imageDir, 8, labelOut.resolve("photos"));
+                    double[] job = PipelineBench.labelJob(modelDir, photos, batch, reps, labelOut.resolve("out"));
+                    rows.add(row(name, engine, "label (photos x8, gradcam)", batch, threads, job,
+                            fwd[fwd.length / 2] / job[job.length / 2]));
+                }
             }
             // the same network on ONNX Runtime (the folder's whole-model ONNX), the figure to match
-            Double ort = onnxForward(modelDir, m, pool, batches.get(0), reps);
-            if (ort != null) {
-                double[] r = {ort, ort, ort};
-                Map<String, Object> o = row(name, "OnnxRuntime", "forward (whole model.onnx)", batches.get(0), threads, r, Double.NaN);
+            double[] ortRates = onnxForward(modelDir, pool, batches.get(0), reps);
+            if (ortRates != null) {
+                double ort = ortRates[ortRates.length / 2];
+                Map<String, Object> o = row(name, "OnnxRuntime", "forward (whole model.onnx)", batches.get(0), threads, ortRates,
+                        Double.NaN);
                 o.put("ratio_to_forward", null);
                 rows.add(o);
                 for (Map<String, Object> x : rows.subList(firstRow, rows.size())) {
@@ -91,10 +109,29 @@ final class ModelBench {
         return rows;
     }
 
+    /** A folder holding every image of {@code dir} {@code times} times (symbolic links named copy-k-NAME). */
+    private static Path repeated(Path dir, int times, Path to) {
+        try {
+            java.nio.file.Files.createDirectories(to);
+            for (Path p : ImageSources.list(dir)) {
+                for (int k = 0; k < times; k++) {
+                    Path link = to.resolve("copy" + k + "-" + p.getFileName());
+                    if (!java.nio.file.Files.exists(link)) {
+                        java.nio.file.Files.createSymbolicLink(link, p.toAbsolutePath());
+                    }
+                }
+            }
+            return to;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The model folder's recipe (recipe.json) run as label runs it, when the folder has one this model can run. */
-    private static java.util.Optional<Map<String, Object>> recipeRow(SplitModel m, Path modelDir, List<List<float[]>> chunks,
-                                                                      int n, int batch, int reps, int threads, double[] fwd) {
-        Path file = modelDir.resolve("recipe.json");
+    private static java.util.Optional<Map<String, Object>> recipeRow(SplitModel m, Path modelDir, Path recipe,
+                                                                      List<List<float[]>> chunks, int n, int batch, int reps,
+                                                                      int threads, double[] fwd) {
+        Path file = recipe != null ? recipe : modelDir.resolve("recipe.json");
         if (!java.nio.file.Files.isRegularFile(file)) {
             return java.util.Optional.empty();
         }
@@ -113,7 +150,7 @@ final class ModelBench {
     }
 
     /** Forward images/s of the folder's whole-model ONNX on ONNX Runtime, or null when it has none (or is ONNX itself). */
-    private static Double onnxForward(Path modelDir, SplitModel m, List<float[]> pool, int batch, int reps) {
+    private static double[] onnxForward(Path modelDir, List<float[]> pool, int batch, int reps) {
         try (SplitModel o = Models.wholeOnnx(modelDir)) {
             if (o == null) {
                 return null;
@@ -127,8 +164,7 @@ final class ModelBench {
                 }
                 chunks.add(c);
             }
-            double[] r = BenchCommand.measure(reps, n, () -> chunks.forEach(c -> forward(o, c)));
-            return r[r.length / 2];
+            return BenchCommand.measure(reps, n, () -> chunks.forEach(c -> forward(o, c)));
         }
     }
 
