@@ -229,6 +229,7 @@ public final class ExplainCommand implements Callable<Integer> {
         List<Map<String, Object>> index = new ArrayList<>();
         long t0 = System.nanoTime();
         int explained = 0;
+        dev.heatbox.util.Progress progress = dev.heatbox.util.Progress.on(System.out);
         for (int s = 0; s < files.size(); s += batch) {
             List<Path> chunk = new ArrayList<>();
             List<Mat> originals = new ArrayList<>();
@@ -256,7 +257,7 @@ public final class ExplainCommand implements Callable<Integer> {
             }
             for (int k = 0; k < rules.size(); k++) {
                 List<Explanation> ex = engine.explain(inputs, rules.get(k));
-                for (int i = 0; i < chunk.size(); i++) {
+        for (int i = 0; i < chunk.size(); i++) {
                     GroundTruthTargets.Target truth = targets == null ? null
                             : k < known.get(i).size() ? known.get(i).get(k) : null;
                     if (targets != null && truth == null) {
@@ -290,9 +291,9 @@ public final class ExplainCommand implements Callable<Integer> {
                 }
             }
             explained += chunk.size();
-            System.out.printf("\r%s: explained %d/%d images", methodName, explained, files.size());
+            progress.update(String.format("%s: explained %d/%d images", methodName, explained, files.size()));
         }
-        System.out.println();
+        progress.finish();
         Json.write(dir.resolve("heatmaps").resolve("index.json"), index);
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "%s at layer %s: %d images in %.1f s (%.1f images/s); heatmaps in %s%n", methodName,

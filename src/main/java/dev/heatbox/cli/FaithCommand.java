@@ -90,6 +90,7 @@ public final class FaithCommand implements Callable<Integer> {
             Random rng = new Random(seed);
             int done = 0;
             Skipped skipped = new Skipped(files.size());
+            dev.heatbox.util.Progress progress = dev.heatbox.util.Progress.on(System.err);
             for (Path f : files) {
                 Mat image = skipped.read(f, m.input().grey());
                 if (image == null) {
@@ -109,14 +110,14 @@ public final class FaithCommand implements Callable<Integer> {
                 }
                 int top = top1(m, x);
                 float[] rnd = new float[h * w];
-                for (int p = 0; p < rnd.length; p++) {
+            for (int p = 0; p < rnd.length; p++) {
                     rnd[p] = rng.nextFloat();
                 }
                 random.accumulate(x, rnd, top);
                 centre.accumulate(x, centreMap, top);
-                System.err.printf("\rfaithfulness: %d/%d images", ++done, files.size());
+                progress.update(String.format("faithfulness: %d/%d images", ++done, files.size()));
             }
-            System.err.println();
+            progress.finish();
             byName.put("random (baseline)", random);
             byName.put("centre (baseline)", centre);
             write(byName);

@@ -113,6 +113,7 @@ public final class LabelJob {
         });
         Future<LabelStep.Decoded> pending = todo.isEmpty() ? null
                 : decoder.submit(() -> step.decode(todo.subList(0, Math.min(todo.size(), opt.batch))));
+        dev.heatbox.util.Progress bar = dev.heatbox.util.Progress.on(progress);
         for (int s = 0; s < todo.size(); s += opt.batch) {
             List<Path> chunk = todo.subList(s, Math.min(todo.size(), s + opt.batch));
             LabelStep.Decoded dec;
@@ -148,10 +149,10 @@ public final class LabelJob {
                 journal.record(batchOut);
             }
             finished += chunk.size();
-            progress(finished, todo.size(), t0);
+            progress(bar, finished, todo.size(), t0);
         }
         decoder.shutdownNow();
-        progress.println();
+        bar.finish();
         // output in id order, whether an image was done now or by the interrupted run
         List<LabeledImage> out = new ArrayList<>();
         for (Path p : all) {
@@ -165,14 +166,14 @@ public final class LabelJob {
         return new Result(out, plan.categories(), skipped, unmapped, paths, maps);
     }
 
-    private void progress(int done, int total, long t0) {
+    private static void progress(dev.heatbox.util.Progress bar, int done, int total, long t0) {
         double secs = (System.nanoTime() - t0) / 1e9;
         double rate = done / Math.max(secs, 1e-9);
         int width = 30;
         int filled = (int) Math.round(width * (double) done / Math.max(1, total));
         long eta = Math.round((total - done) / Math.max(rate, 1e-9));
-        progress.printf(Locale.ROOT, "\r[%s%s] %d/%d images  %.1f img/s  ETA %d:%02d", "=".repeat(filled),
-                " ".repeat(width - filled), done, total, rate, eta / 60, eta % 60);
+        bar.update(String.format(Locale.ROOT, "[%s%s] %d/%d images  %.1f img/s  ETA %d:%02d", "=".repeat(filled),
+                " ".repeat(width - filled), done, total, rate, eta / 60, eta % 60));
     }
 
     /** Per-category box counts, for the summary. */

@@ -67,6 +67,7 @@ public final class LocalizeJob {
         List<Map<String, Object>> index = new ArrayList<>();
         int boxCount = 0;
         List<DatasetFolder.Item> items = data.items();
+        dev.heatbox.util.Progress progress = dev.heatbox.util.Progress.on(log);
         for (int start = 0; start < items.size(); start += opt.batch) {
             List<DatasetFolder.Item> chunk = items.subList(start, Math.min(items.size(), start + opt.batch));
             List<Mat> originals = new ArrayList<>();
@@ -117,7 +118,7 @@ public final class LocalizeJob {
                 List<BoxExtractor.Component> kb = fixed.extract(k.map(), k.height(), k.width());
                 List<PixelBox> gtOnMap = new ArrayList<>();
                 List<PixelBox> gtOrig = new ArrayList<>();
-                for (int g = 0; g < it.boxes().size(); g++) {
+        for (int g = 0; g < it.boxes().size(); g++) {
                     if (it.categories().get(g).equals(it.categories().get(0))) {
                         gtOrig.add(it.boxes().get(g));
                         gtOnMap.add(it.boxes().get(g).resizedLikeWsol(orig.cols(), orig.rows(), k.width(), k.height()));
@@ -131,9 +132,9 @@ public final class LocalizeJob {
                             Overlay.render(orig, e.map(), e.height(), e.width(), predPixels, gtOrig, 192));
                 }
             }
-            log.printf("\rexplained %d/%d images", Math.min(items.size(), start + opt.batch), items.size());
+            progress.update(String.format("explained %d/%d images", Math.min(items.size(), start + opt.batch), items.size()));
         }
-        log.println();
+        progress.finish();
         Json.write(out.resolve("heatmaps").resolve("index.json"), index);
         CocoExport.writeResults(out.resolve("labels").resolve("coco").resolve("results.json"), labelled);
         CocoExport.writeAnnotations(out.resolve("labels").resolve("coco").resolve("annotations.json"), labelled,

@@ -33,4 +33,31 @@ public final class PairedBootstrap {
         return new Interval(a.mean() - b.mean(), d[(int) Math.floor(0.025 * (resamples - 1))],
                 d[(int) Math.ceil(0.975 * (resamples - 1))]);
     }
+
+    /**
+     * The same for per-image scores already out of fold ({@link MaxBoxAcc#outOfFold}): the mean of
+     * a − b over resamples of the images, nothing re-chosen.
+     */
+    public static Interval difference(double[] a, double[] b, int resamples, long seed) {
+        int n = a.length;
+        if (n != b.length || n == 0) {
+            throw new IllegalArgumentException("a paired bootstrap needs both variants on the same images");
+        }
+        Random r = new Random(seed);
+        double[] d = new double[resamples];
+        double observed = 0;
+        for (int i = 0; i < n; i++) {
+            observed += (a[i] - b[i]) / n;
+        }
+        for (int k = 0; k < resamples; k++) {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                int j = r.nextInt(n);
+                s += a[j] - b[j];
+            }
+            d[k] = s / n;
+        }
+        Arrays.sort(d);
+        return new Interval(observed, d[(int) Math.floor(0.025 * (resamples - 1))], d[(int) Math.ceil(0.975 * (resamples - 1))]);
+    }
 }

@@ -35,6 +35,45 @@ class RecipeTest {
         assertEquals("gradcam++", RecipeSearch.pick(List.of(base, better, tieBetterLoc), 3).method(), "then to GT-known Loc");
     }
 
+    /** A row whose maps find the object in the images {@code hits} says (a blob on the box, else far from it). */
+    static RecipeSearch.Row scoredRow(String method, String tta, boolean[] hits) {
+        dev.heatbox.score.MaxBoxAcc v2 = dev.heatbox.score.MaxBoxAcc.v2(0.01);
+        List<dev.heatbox.data.PixelBox> gt = List.of(new dev.heatbox.data.PixelBox(4, 4, 13, 13));
+        for (boolean hit : hits) {
+            float[] map = new float[32 * 32];
+            int cx = hit ? 8 : 25;
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    map[y * 32 + x] = (float) Math.exp(-((x - cx) * (x - cx) + (y - cx) * (y - cx)) / 18.0);
+                }
+            }
+            v2.accumulate(map, 32, 32, gt);
+        }
+        Recipe r = new Recipe(method, "l", null, "minmax", tta, 0.3, "largest", null, null, v2.mean(), 0.0, 1.0, null, "t");
+        return new RecipeSearch.Row(r, v2.mean(), 0.0, 1.0, null, v2, null);
+    }
+
+    static boolean[] hits(int n, java.util.function.IntPredicate hit) {
+        boolean[] h = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            h[i] = hit.test(i);
+        }
+        return h;
+    }
+
+    @Test
+    void crossValidationKeepsThePlainRecipeUnlessARicherOneIsClearlyBetter() {
+        RecipeSearch.Row plain = scoredRow("gradcam", "none", hits(40, i -> i % 2 == 0)); // half the images
+        // augmentation that finds two more objects out of 40: in-sample better, but within noise
+        RecipeSearch.Row noise = scoredRow("gradcam", "flip", hits(40, i -> i % 2 == 0 || i == 1 || i == 3));
+        assertTrue(noise.maxBoxAccV2() > plain.maxBoxAccV2(), "the richer row wins in sample");
+        assertEquals("none", RecipeSearch.pick(List.of(plain, noise), 10).tta(), "a gain of two images keeps the plain recipe");
+        // one that finds nine in ten: a real gain
+        RecipeSearch.Row better = scoredRow("gradcam", "flip", hits(40, i -> i % 10 != 0));
+        assertEquals("flip", RecipeSearch.pick(List.of(plain, noise, better), 10).tta());
+        assertEquals(0.9, better.maxBoxAccV2OutOfFold(), 1e-12, "a map right in 36 of 40 images is right in 36 out of fold");
+    }
+
     @Test
     void aRecipeRoundTrips(@TempDir Path tmp) {
         Recipe r = new Recipe("layercam", "l51", "mean:l52,l60", "ivr:0.4", "flip", 0.45, "largest", "grabcut", 0.5, 0.4, 0.41, 0.2, 1.5, "coco-sample (24 images)");
