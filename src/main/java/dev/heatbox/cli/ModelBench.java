@@ -40,14 +40,7 @@ final class ModelBench {
             int firstRow = rows.size();
             for (int batch : batches) {
                 int n = quick ? batch * 2 : batch * 4;
-                List<List<float[]>> chunks = new ArrayList<>();
-                for (int s = 0; s < n; s += batch) {
-                    List<float[]> c = new ArrayList<>();
-                    for (int i = s; i < s + batch; i++) {
-                        c.add(pool.get(i % pool.size()));
-                    }
-                    chunks.add(c);
-                }
+                List<List<float[]>> chunks = chunks(pool, batch, n);
                 double[] fwd = BenchCommand.measure(reps, n, () -> chunks.forEach(c -> forward(m, c)));
                 rows.add(row(name, engine, "forward", batch, threads, fwd, 1.0));
                 boolean rectified = m instanceof dev.heatbox.model.mxnet.MxSymbolModel;
@@ -156,16 +149,22 @@ final class ModelBench {
                 return null;
             }
             int n = batch * 4;
-            List<List<float[]>> chunks = new ArrayList<>();
-            for (int s = 0; s < n; s += batch) {
-                List<float[]> c = new ArrayList<>();
-                for (int i = s; i < s + batch; i++) {
-                    c.add(pool.get(i % pool.size()));
-                }
-                chunks.add(c);
-            }
+            List<List<float[]>> chunks = chunks(pool, batch, n);
             return BenchCommand.measure(reps, n, () -> chunks.forEach(c -> forward(o, c)));
         }
+    }
+
+    /** n inputs from the pool (round and round) in batches. */
+    private static List<List<float[]>> chunks(List<float[]> pool, int batch, int n) {
+        List<List<float[]>> chunks = new ArrayList<>();
+        for (int s = 0; s < n; s += batch) {
+            List<float[]> c = new ArrayList<>();
+            for (int i = s; i < s + batch; i++) {
+                c.add(pool.get(i % pool.size()));
+            }
+            chunks.add(c);
+        }
+        return chunks;
     }
 
     static void forward(SplitModel m, List<float[]> c) {
