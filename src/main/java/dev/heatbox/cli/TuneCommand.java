@@ -106,7 +106,7 @@ public final class TuneCommand implements Callable<Integer> {
         // the box rule and τ by the label job's own metric, on every labelled category of every image
         BoxRuleSearch.Result boxes = BoxRuleSearch.run(model, d, classes, pick, batch, System.out);
         List<BoxRuleSearch.Row> boxRows = boxes.rows();
-        BoxRuleSearch.Row best = boxRows.get(0);
+        BoxRuleSearch.Row best = boxes.chosen();
         pick = pick.withBoxes(best.boxes(), best.threshold(), best.ap50());
         pick.write(out.resolve("recipe.json"));
         if (!rows.isEmpty()) {

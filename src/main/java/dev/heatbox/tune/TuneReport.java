@@ -60,12 +60,14 @@ public final class TuneReport {
     public static String boxRules(BoxRuleSearch.Result result, Recipe pick) {
         List<BoxRuleSearch.Row> rows = result.rows();
         BoxRuleSearch.OutOfFold oof = result.outOfFold();
+        BoxRuleSearch.OutOfFold plain = result.plainOutOfFold();
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%nBox rule and τ for %s, by COCO AP50 of the boxes"
                 + " `label --labels` would give on these images (each image boxed for every labelled category; in-sample)."
-                + " Chosen this way on %d−1 folds and applied to the held-out fold, %d times: out-of-fold AP50 **%.4f** against"
-                + " %.4f in-sample (fold choices: %s).%n%n"
-                + "| boxes | τ | AP50 | AP |%n|---|---|---|---|%n", RecipeSearch.name(pick), oof.folds(), oof.folds(), oof.ap50(),
-                rows.get(0).ap50(), String.join(", ", oof.chosen())));
+                + " Out of fold (chosen on %d−1 folds, applied to the held-out fold, pooled): choosing among every rule"
+                + " **%.4f** (fold choices: %s), choosing only the largest component's τ **%.4f** (%s); the recipe takes the"
+                + " best row of the family that holds better (the largest component on a tie).%n%n"
+                + "| boxes | τ | AP50 | AP |%n|---|---|---|---|%n", RecipeSearch.name(pick), oof.folds(), oof.ap50(),
+                String.join(", ", oof.chosen()), plain.ap50(), String.join(", ", plain.chosen())));
         for (BoxRuleSearch.Row r : rows) {
             boolean chosen = r.boxes().equals(pick.boxes()) && r.threshold() == pick.threshold();
             s.append(String.format(Locale.ROOT, "| %s%s | %.2f | %.4f | %.4f |%n", r.boxes(), chosen ? " **(recipe)**" : "",
