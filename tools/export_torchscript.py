@@ -249,13 +249,33 @@ def only_onnx(model, out, input_spec, labels, name, seed=0):
 def _build(arch, num_classes):
     if ":" in arch:
         mod, fn = arch.split(":", 1)
-        factory = getattr(importlib.import_module(mod), fn)
+        try:
+            module = importlib.import_module(mod)
+        except ModuleNotFoundError as e:
+            raise SystemExit(f"error: --arch {arch}: cannot import module '{mod}' ({e.msg}). The module must be importable:"
+                             f" run from the folder that holds {mod.replace('.', '/')}.py or add that folder to PYTHONPATH"
+                             f" (PYTHONPATH=/path/to/code python3 tools/export_torchscript.py ...). '{fn}' is then called"
+                             " with no arguments, or as {fn}(num_classes=N) with --num-classes, and returns an nn.Module.")
+        if not hasattr(module, fn):
+            raise SystemExit(f"error: --arch {arch}: module '{mod}' has no '{fn}'")
+        factory = getattr(module, fn)
     else:
         import torchvision.models as tvm
         if not hasattr(tvm, arch):
-            raise SystemExit(f"error: torchvision has no model '{arch}'")
+            raise SystemExit(f"error: torchvision has no model '{arch}' (or give package.module:factory for your own)")
         factory = getattr(tvm, arch)
     return factory(num_classes=num_classes) if num_classes else factory()
+
+
+def _number(text):
+    """A float, also written as a fraction ("1/255"), as the README and most preprocessing code write it."""
+    try:
+        if "/" in text:
+            num, den = text.split("/", 1)
+            return float(num) / float(den)
+        return float(text)
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"not a number or fraction: '{text}'")
 
 
 def _classifier(model, name):
@@ -269,24 +289,36 @@ def _classifier(model, name):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--arch", required=True, help="torchvision model name, or package.module:factory")
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--arch", required=True,
+                   help="torchvision model name (resnet50, efficientnet_b0, ...) or package.module:factory for your own"
+                        " class (importable: on PYTHONPATH; called with no arguments, or num_classes=N)")
     p.add_argument("--weights", help="state_dict file (.pth); without it the factory's own weights")
-    p.add_argument("--num-classes", type=int)
-    p.add_argument("--layer", action="append", required=True, help="module to split at (repeat for several)")
+    p.add_argument("--num-classes", type=int, help="passed to the factory as num_classes (none: the factory's own)")
+    p.add_argument("--layer", action="append", required=True,
+                   help="module to split at, as in model.named_modules() (repeat for several; the first is the default"
+                        " layer Heatbox explains). Where to split: the README's table")
     p.add_argument("--classifier", help="the linear/1x1-conv module after global average pooling (for CAM)")
-    p.add_argument("--labels", help="text file, one class name a line (default: class0, class1, ...)")
-    p.add_argument("--size", type=int, default=224)
-    p.add_argument("--color", default="RGB", choices=["RGB", "GRAY"])
-    p.add_argument("--scale", type=float, default=1 / 255)
-    p.add_argument("--mean", type=float, nargs="+", default=[0.485, 0.456, 0.406])
-    p.add_argument("--std", type=float, nargs="+", default=[0.229, 0.224, 0.225])
+    p.add_argument("--labels", help="text file, one class name a line (none: class0, class1, ...)")
+    p.add_argument("--size", type=int, default=224, help="input width and height; Heatbox resizes the whole photo to it"
+                                                          " (no crop)")
+    p.add_argument("--resize", default="linear", choices=["linear", "area"],
+                   help="how Heatbox resizes photos to --size: bilinear, no antialiasing (linear; as PIL's and torchvision's"
+                        " resize without antialias) or OpenCV's INTER_AREA (area; like antialiased downscaling)")
+    p.add_argument("--color", default="RGB", choices=["RGB", "GRAY"], help="channel order the model expects")
+    p.add_argument("--scale", type=_number, default=1 / 255,
+                   help="pixel (0..255) x scale before mean/std; a number or a fraction such as 1/255")
+    p.add_argument("--mean", type=float, nargs="+", default=[0.485, 0.456, 0.406],
+                   help="subtracted per channel after --scale (one value for all channels allowed)")
+    p.add_argument("--std", type=float, nargs="+", default=[0.229, 0.224, 0.225],
+                   help="divided per channel after the mean (one value for all channels allowed)")
     p.add_argument("--onnx", action="store_true", help="also write model.onnx (black-box methods)")
     p.add_argument("--no-taps", action="store_true",
                    help="plain heads: no layer after a split can be tapped (fusion, tune --layers all need taps)")
     p.add_argument("--no-onnx-trunk", action="store_true",
                    help="do not write <layer>.trunk.onnx (then Heatbox runs every trunk on PyTorch)")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, help="the model folder to write (replaced only when everything checked out)")
     a = p.parse_args(argv)
     model = _build(a.arch, a.num_classes)
     if a.weights:
@@ -303,10 +335,13 @@ def main(argv=None):
     # Heatbox feeds x = (pixel * scale - mean) / std, pixel in 0..255: torchvision's mean/std as they are
     spec = {"width": a.size, "height": a.size, "color": a.color, "layout": "NCHW", "scale": a.scale,
             "mean": a.mean, "std": a.std}
+    if a.resize != "linear":
+        spec["resize"] = a.resize
     cls = _classifier(model, a.classifier) if a.classifier else None
     worst = export(model, a.layer, a.out, spec, labels, os.path.basename(os.path.normpath(a.out)), cls, onnx=a.onnx,
                    onnx_trunk=not a.no_onnx_trunk, taps=not a.no_taps)
-    print(f"wrote {a.out}: {len(a.layer)} split(s), head(trunk(x)) within {worst:.2g} (relative) of the model")
+    print(f"wrote {a.out}: {len(a.layer)} split(s), head(trunk(x)) within {worst:.2g} (relative) of the model;"
+          f" default layer {a.layer[0]} (heatbox layers --model {a.out} lists every split and tap)")
 
 
 if __name__ == "__main__":

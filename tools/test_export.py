@@ -96,6 +96,35 @@ class ExportTest(unittest.TestCase):
         self.assertNotIn("avgpool", names)
         self.assertNotIn("fc", names)
 
+    def test_friction_points_of_the_command_line(self):
+        # --scale as the README writes it
+        self.assertAlmostEqual(ex._number("1/255"), 1 / 255)
+        self.assertEqual(ex._number("0.5"), 0.5)
+        # a factory module that is not importable: the error says PYTHONPATH and the factory's signature
+        with self.assertRaises(SystemExit) as e:
+            ex._build("no_such_module_here:build", None)
+        self.assertIn("PYTHONPATH", str(e.exception))
+        self.assertIn("num_classes", str(e.exception))
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "m")
+            script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "export_torchscript.py")
+            r = subprocess.run([sys.executable, script, "--arch", "resnet18", "--num-classes", "3", "--layer", "layer4",
+                                "--size", "64", "--scale", "1/255", "--resize", "area", "--no-onnx-trunk", "--out", out],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("default layer layer4", r.stdout)
+            with open(os.path.join(out, "heatbox-model.json")) as f:
+                spec = json.load(f)
+            self.assertEqual(spec["input"]["resize"], "area")
+            self.assertAlmostEqual(spec["input"]["scale"], 1 / 255)
+            h = subprocess.run([sys.executable, script, "--help"], capture_output=True, text=True).stdout
+            h = h[h.index("options:"):]
+            for option in ["--size", "--scale", "--mean", "--std", "--num-classes", "--color", "--resize"]:
+                at = h.index("  " + option)
+                entry = h[at:h.find("\n  --", at + 3)]
+                self.assertIn("default", entry, option + " shows its default")
+                self.assertGreater(len(entry.split()), 6, option + " has a help text")
+
     def test_unknown_module_is_refused_with_the_known_ones(self):
         with self.assertRaises(SystemExit) as e:
             ex.split(_resnet(), "layer9")
