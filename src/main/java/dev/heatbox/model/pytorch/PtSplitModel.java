@@ -106,11 +106,20 @@ public final class PtSplitModel extends AbstractSplitModel {
         taps = List.of();
     }
 
+    /**
+     * The ONNX trunk in a session whose intra-op threads do not spin while idle (ONNX Runtime's default
+     * is to spin, which DJL 0.36 cannot switch off): the PyTorch head and the image decoder run on the
+     * same cores right after, and spinning threads took their time.
+     */
     private static Model openOnnx(Path file, String name) {
         Model m = Model.newInstance(name, "OnnxRuntime");
         try {
-            m.load(file);
-        } catch (IOException | MalformedModelException | RuntimeException e) {
+            ai.onnxruntime.OrtSession.SessionOptions o = new ai.onnxruntime.OrtSession.SessionOptions();
+            o.addConfigEntry("session.intra_op.allow_spinning", "0");
+            ai.onnxruntime.OrtSession session = ai.onnxruntime.OrtEnvironment.getEnvironment().createSession(file.toString(), o);
+            m.setBlock(new ai.djl.onnxruntime.engine.OrtSymbolBlock(session,
+                    (ai.djl.onnxruntime.engine.OrtNDManager) m.getNDManager()));
+        } catch (ai.onnxruntime.OrtException | RuntimeException e) {
             m.close();
             throw BadInputException.of(file, "cannot load the ONNX trunk: " + firstLine(e));
         }
