@@ -45,11 +45,13 @@ class _SplitTracer(fx.Tracer):
         return qualname in self.leaves or super().is_leaf_module(m, qualname)
 
 
-def split(model, layer, leaves=()):
+def split(model, layer, leaves=(), channels_last=False):
     """(trunk, head) GraphModules cut after the module named `layer`.
 
     Tensors other than A that cross the cut (a skip connection) become extra trunk outputs and
-    extra head inputs, in the same order.
+    extra head inputs, in the same order. With `channels_last` (Swin's stages give (N, h, w, C)) the
+    trunk returns A permuted to (N, C, h, w) and the head permutes it back, so Heatbox always sees a
+    channel-first map.
     """
     tracer = _SplitTracer([layer, *leaves])
     graph = tracer.trace(model)
@@ -70,10 +72,15 @@ def split(model, layer, leaves=()):
     trunk_graph, env = fx.Graph(), {}
     for n in before:
         env[n] = trunk_graph.node_copy(n, lambda a: env[a])
-    trunk_graph.output(env[cut] if not extras else tuple([env[cut]] + [env[e] for e in extras]))
+    a = env[cut]
+    if channels_last:
+        a = trunk_graph.call_method("contiguous", (trunk_graph.call_method("permute", (a, 0, 3, 1, 2)),))
+    trunk_graph.output(a if not extras else tuple([a] + [env[e] for e in extras]))
 
     head_graph, env = fx.Graph(), {}
     env[cut] = head_graph.placeholder("features")
+    if channels_last:
+        env[cut] = head_graph.call_method("permute", (env[cut], 0, 2, 3, 1))
     for i, e in enumerate(extras):
         env[e] = head_graph.placeholder(f"skip{i}")
     for n in after:
@@ -171,10 +178,24 @@ def _example(input_spec, n, gen):
     return torch.randn((n, c, input_spec["height"], input_spec["width"]), generator=gen)
 
 
+def _channels_last(model):
+    """torchvision's Swin Transformer: its stages output (N, h, w, C)."""
+    try:
+        from torchvision.models.swin_transformer import SwinTransformer
+    except ImportError:
+        return False
+    return isinstance(model, SwinTransformer)
+
+
 def export(model, layers, out, input_spec, labels, name, classifier=None, leaves=(), onnx=False, checks=3, seed=0,
-           onnx_trunk=True, taps=True):
+           onnx_trunk=True, taps=True, channels_last=None):
     """Writes the model folder; returns the largest |head(trunk(x)) - model(x)| seen (relative)."""
     model = model.eval()
+    if channels_last is None:
+        channels_last = _channels_last(model)
+    if channels_last and taps:
+        print("note: taps are left out for a channel-last model (its later layers' maps are (N, h, w, C))")
+        taps = False
     for m in model.modules():
         if getattr(m, "inplace", False):
             m.inplace = False  # a tapped layer's output must stay what it was when a later ReLU runs
@@ -185,7 +206,7 @@ def export(model, layers, out, input_spec, labels, name, classifier=None, leaves
             example = _example(input_spec, 2, gen)
             whole = model(example)
             for layer in layers:
-                trunk, head, n_extra = split(model, layer, leaves)
+                trunk, head, n_extra = split(model, layer, leaves, channels_last)
                 t = torch.jit.trace(trunk, example, check_trace=False)
                 cut = _as_tuple(t(example))
                 tap_names, tap_shapes = [], []
@@ -216,6 +237,8 @@ def export(model, layers, out, input_spec, labels, name, classifier=None, leaves
                     files["trunk_onnx"] = f"{layer}.trunk.onnx"
                     _onnx_trunk(trunk, example, n_extra, os.path.join(tmp, files["trunk_onnx"]))
                 splits[layer] = dict(files, shape=list(a.shape[1:]), skips=n_extra)
+                if channels_last:
+                    splits[layer]["layout"] = "NHWC"  # what the model computes; trunk and head permute, A is NCHW
                 if taps:
                     splits[layer].update(taps=tap_names, tap_shapes=tap_shapes)
         spec = {"name": name, "format": "torchscript", "splits": splits, "layer": layers[0],

@@ -96,6 +96,22 @@ class ExportTest(unittest.TestCase):
         self.assertNotIn("avgpool", names)
         self.assertNotIn("fc", names)
 
+    def test_swin_stages_are_given_to_heatbox_channel_first(self):
+        """Swin's stages are (N, h, w, C): the trunk hands Heatbox (N, C, h, w), the head takes it back."""
+        torch.manual_seed(0)
+        m = tvm.swin_t(num_classes=4).eval()
+        self.assertTrue(ex._channels_last(m))
+        x = torch.randn(2, 3, 64, 64)
+        seen = {}
+        m.features[5].register_forward_hook(lambda mod, i, o: seen.update(out=o))
+        with torch.no_grad():
+            want = m(x)
+            trunk, head, _ = ex.split(m, "features.5", channels_last=True)
+            a = trunk(x)
+            self.assertEqual(list(a.shape), [2, seen["out"].shape[3], seen["out"].shape[1], seen["out"].shape[2]])
+            self.assertLess((a - seen["out"].permute(0, 3, 1, 2)).abs().max().item(), 1e-6)
+            self.assertLess((head(a) - want).abs().max().item(), 1e-5)
+
     def test_friction_points_of_the_command_line(self):
         # --scale as the README writes it
         self.assertAlmostEqual(ex._number("1/255"), 1 / 255)

@@ -53,6 +53,11 @@ public class ModelSpec {
         public List<String> taps;
         /** Each tap's output shape for one image at the input size, [C, h, w]. */
         public List<long[]> tap_shapes;
+        /**
+         * "NHWC" where the model's own layer is channel-last (Swin): provenance only, since the exported
+         * trunk and head permute, and A is always [K, h, w] here.
+         */
+        public String layout;
     }
 
     /** The labels file, one class name a line (trailing blank lines dropped). */
