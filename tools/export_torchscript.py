@@ -178,6 +178,59 @@ def _example(input_spec, n, gen):
     return torch.randn((n, c, input_spec["height"], input_spec["width"]), generator=gen)
 
 
+class _VitTrunk(torch.nn.Module):
+    """torchvision's ViT up to encoder layer k: patch tokens as a map on the patch grid (N, C, h, w), and
+    the class token (N, 1, C) as a skip tensor for the head."""
+
+    def __init__(self, vit, k, grid):
+        super().__init__()
+        self.vit, self.k, self.grid = vit, k, grid
+
+    def forward(self, x):
+        v = self.vit
+        x = v.conv_proj(x).flatten(2).transpose(1, 2)  # (N, L, C)
+        x = torch.cat([v.class_token.expand(x.shape[0], -1, -1), x], dim=1)
+        x = v.encoder.dropout(x + v.encoder.pos_embedding)
+        for layer in list(v.encoder.layers)[: self.k + 1]:
+            x = layer(x)
+        grid = x[:, 1:, :].transpose(1, 2).reshape(x.shape[0], x.shape[2], self.grid[0], self.grid[1])
+        return grid, x[:, :1, :]
+
+
+class _VitHead(torch.nn.Module):
+    """The rest of the ViT from the map on the patch grid and the class token to the scores."""
+
+    def __init__(self, vit, k):
+        super().__init__()
+        self.vit, self.k = vit, k
+
+    def forward(self, grid, cls):
+        v = self.vit
+        x = torch.cat([cls, grid.flatten(2).transpose(1, 2)], dim=1)
+        for layer in list(v.encoder.layers)[self.k + 1:]:
+            x = layer(x)
+        return v.heads(v.encoder.ln(x)[:, 0])
+
+
+def _vit_split(model, layer, input_spec):
+    """(trunk, head, 1) for torchvision's ViT cut after encoder layer `encoder.layers.encoder_layer_K`."""
+    names = [f"encoder.layers.{n}" for n, _ in model.encoder.layers.named_children()]
+    if layer not in names:
+        raise SystemExit(f"error: a ViT splits after an encoder layer: {', '.join(names)}")
+    p = model.patch_size
+    grid = (input_spec["height"] // p, input_spec["width"] // p)
+    k = names.index(layer)
+    return _VitTrunk(model, k, grid).eval(), _VitHead(model, k).eval(), 1
+
+
+def _is_vit(model):
+    try:
+        from torchvision.models.vision_transformer import VisionTransformer
+    except ImportError:
+        return False
+    return isinstance(model, VisionTransformer)
+
+
 def _channels_last(model):
     """torchvision's Swin Transformer: its stages output (N, h, w, C)."""
     try:
@@ -193,8 +246,9 @@ def export(model, layers, out, input_spec, labels, name, classifier=None, leaves
     model = model.eval()
     if channels_last is None:
         channels_last = _channels_last(model)
-    if channels_last and taps:
-        print("note: taps are left out for a channel-last model (its later layers' maps are (N, h, w, C))")
+    vit = _is_vit(model)
+    if (channels_last or vit) and taps:
+        print("note: taps are left out for this model (its later layers' outputs are not (N, C, h, w) maps)")
         taps = False
     for m in model.modules():
         if getattr(m, "inplace", False):
@@ -202,11 +256,15 @@ def export(model, layers, out, input_spec, labels, name, classifier=None, leaves
     gen = torch.Generator().manual_seed(seed)
     splits, worst = {}, 0.0
     with _folder(out) as tmp:
-        with torch.no_grad():
+        # a ViT traced without grad would record PyTorch's fused attention kernel, which has no backward
+        with torch.enable_grad() if vit else torch.no_grad():
             example = _example(input_spec, 2, gen)
             whole = model(example)
             for layer in layers:
-                trunk, head, n_extra = split(model, layer, leaves, channels_last)
+                if vit:
+                    trunk, head, n_extra = _vit_split(model, layer, input_spec)
+                else:
+                    trunk, head, n_extra = split(model, layer, leaves, channels_last)
                 t = torch.jit.trace(trunk, example, check_trace=False)
                 cut = _as_tuple(t(example))
                 tap_names, tap_shapes = [], []
@@ -234,11 +292,16 @@ def export(model, layers, out, input_spec, labels, name, classifier=None, leaves
                 t.save(os.path.join(tmp, files["trunk"]))
                 h.save(os.path.join(tmp, files["head"]))
                 if onnx_trunk:
-                    files["trunk_onnx"] = f"{layer}.trunk.onnx"
-                    _onnx_trunk(trunk, example, n_extra, os.path.join(tmp, files["trunk_onnx"]))
+                    try:
+                        _onnx_trunk(trunk, example, n_extra, os.path.join(tmp, f"{layer}.trunk.onnx"))
+                        files["trunk_onnx"] = f"{layer}.trunk.onnx"
+                    except Exception as e:  # an operator ONNX cannot express: Heatbox runs the TorchScript trunk
+                        print(f"note: no ONNX trunk for {layer} ({type(e).__name__}: {str(e).splitlines()[0][:120]})")
                 splits[layer] = dict(files, shape=list(a.shape[1:]), skips=n_extra)
                 if channels_last:
                     splits[layer]["layout"] = "NHWC"  # what the model computes; trunk and head permute, A is NCHW
+                if vit:
+                    splits[layer]["layout"] = "tokens"  # patch tokens on the patch grid; the class token is skip0
                 if taps:
                     splits[layer].update(taps=tap_names, tap_shapes=tap_shapes)
         spec = {"name": name, "format": "torchscript", "splits": splits, "layer": layers[0],

@@ -112,6 +112,34 @@ class ExportTest(unittest.TestCase):
             self.assertLess((a - seen["out"].permute(0, 3, 1, 2)).abs().max().item(), 1e-6)
             self.assertLess((head(a) - want).abs().max().item(), 1e-5)
 
+    def test_vit_tokens_become_a_map_on_the_patch_grid(self):
+        """A ViT cut after an encoder layer: A is the patch tokens on the grid, its gradient the tokens' gradient."""
+        from torchvision.models.vision_transformer import VisionTransformer
+        torch.manual_seed(0)
+        m = VisionTransformer(image_size=64, patch_size=16, num_layers=3, num_heads=2, hidden_dim=32, mlp_dim=64,
+                              num_classes=4).eval()
+        nn.init.normal_(m.heads.head.weight, std=0.5)  # torchvision starts it at zero: no gradient at all
+        self.assertTrue(ex._is_vit(m))
+        x = torch.randn(2, 3, 64, 64)
+        seen = {}
+        m.encoder.layers[1].register_forward_hook(lambda mod, i, o: seen.update(out=o))
+        want = m(x)
+        tokens = seen["out"]
+        g_want = torch.autograd.grad(want[:, 1].sum(), tokens)[0][:, 1:, :]  # the patch tokens' gradient
+        trunk, head, skips = ex._vit_split(m, "encoder.layers.encoder_layer_1", {"height": 64, "width": 64})
+        self.assertEqual(skips, 1, "the class token crosses the cut")
+        a, cls = trunk(x)
+        self.assertEqual(list(a.shape), [2, 32, 4, 4])
+        self.assertLess((a.flatten(2).transpose(1, 2) - tokens[:, 1:, :]).abs().max().item(), 1e-5)
+        a = a.detach().requires_grad_(True)
+        got = head(a, cls.detach())
+        self.assertLess((got - want).abs().max().item(), 1e-5)
+        got[:, 1].sum().backward()
+        self.assertGreater(g_want.abs().max().item(), 0)
+        self.assertLess((a.grad.flatten(2).transpose(1, 2) - g_want).abs().max().item(), 1e-5)
+        with self.assertRaises(SystemExit):
+            ex._vit_split(m, "encoder.ln", {"height": 64, "width": 64})
+
     def test_friction_points_of_the_command_line(self):
         # --scale as the README writes it
         self.assertAlmostEqual(ex._number("1/255"), 1 / 255)
