@@ -47,4 +47,24 @@ public interface TargetRule {
             return t;
         };
     }
+
+    /**
+     * Row by row (several rows may be one image, each with its own target): the best-scoring of the
+     * row's candidate classes, or, where it has none, the model's class of the row's rank.
+     */
+    static TargetRule perRow(List<List<Integer>> candidates, int[] ranks, List<String> labels) {
+        return (p, n, classes) -> {
+            int[] out = new int[n];
+            for (int r = 0; r < n; r++) {
+                List<Integer> c = candidates.get(r);
+                int best = c == null ? -1 : GroundTruthTargets.best(p, r, classes, c);
+                if (best < 0) {
+                    float[] row = java.util.Arrays.copyOfRange(p, r * classes, (r + 1) * classes);
+                    best = rank(ranks[r], labels).choose(row, 1, classes)[0];
+                }
+                out[r] = best;
+            }
+            return out;
+        };
+    }
 }

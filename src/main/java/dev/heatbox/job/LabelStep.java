@@ -2,7 +2,6 @@ package dev.heatbox.job;
 
 import dev.heatbox.explain.ExplainEngine;
 import dev.heatbox.explain.Explanation;
-import dev.heatbox.explain.GroundTruthTargets;
 import dev.heatbox.explain.TargetRule;
 import dev.heatbox.export.LabeledImage;
 import dev.heatbox.data.PixelBox;
@@ -94,7 +93,7 @@ public final class LabelStep {
             perRank.add(engine.explain(dec.tensors(), TargetRule.rank(r, labels)));
         }
         for (int i = 0; i < dec.ok().size(); i++) {
-            LabeledImage li = image(dec, i, ids, null);
+            LabeledImage li = image(dec, i, ids, new ArrayList<>(), null);
             Set<String> seen = new HashSet<>();
             Explanation shown = null;
             for (List<Explanation> rank : perRank) {
@@ -106,7 +105,7 @@ public final class LabelStep {
                 if (shown == null) {
                     shown = e;
                 }
-                addBoxes(li, dec.originals().get(i), e, cat);
+                addBoxes(li.detections(), dec.originals().get(i), e, cat);
             }
             out.add(finish(li, shown, perRank.get(0).get(i),
                     seen.isEmpty() ? li.fileName() + " (top class: " + labels.get(perRank.get(0).get(i).target()) + ")" : null));
@@ -151,7 +150,9 @@ public final class LabelStep {
             }
             unmappedOf.add(missing);
         }
-        List<Explanation> ex = rows.isEmpty() ? List.of() : engine.explain(rows, rowRule(targetOf, rankOf, labels));
+        List<List<Integer>> candidates = targetOf.stream().map(t -> t == null ? null : t.classes()).toList();
+        int[] ranks = rankOf.stream().mapToInt(Integer::intValue).toArray();
+        List<Explanation> ex = rows.isEmpty() ? List.of() : engine.explain(rows, TargetRule.perRow(candidates, ranks, labels));
         List<Labeled> out = new ArrayList<>();
         for (int i = 0; i < dec.ok().size(); i++) {
             Path p = dec.ok().get(i);
@@ -159,7 +160,7 @@ public final class LabelStep {
             Set<String> seen = new HashSet<>();
             Explanation shown = null;
             Double labelProb = null;
-            LabeledImage partial = image(dec, i, ids, null);
+            List<LabeledImage.Detection> dets = new ArrayList<>();
             for (int r = 0; r < ex.size(); r++) {
                 if (imageOf.get(r) != i) {
                     continue;
@@ -175,7 +176,7 @@ public final class LabelStep {
                     continue;
                 }
                 shown = shown == null ? e : shown;
-                addBoxes(partial, dec.originals().get(i), e, cat);
+                addBoxes(dets, dec.originals().get(i), e, cat);
             }
             // the model's own guess, for the report: from any row of this image, else one forward pass
             Explanation any = shown;
@@ -188,8 +189,7 @@ public final class LabelStep {
                 given = new LabeledImage.Given(opt.labels.of(p), top1 < 0 ? null : labels.get(top1),
                         top1 < 0 ? 0 : any.top1Probability(), labelProb);
             }
-            LabeledImage li = new LabeledImage(partial.imageId(), partial.fileName(), partial.width(), partial.height(),
-                    partial.depth(), partial.detections(), given);
+            LabeledImage li = image(dec, i, ids, dets, given);
             String why = null;
             if (!unmappedOf.get(i).isEmpty()) {
                 why = li.fileName() + " (label" + (unmappedOf.get(i).size() > 1 ? "s " : " ") + String.join(", ", unmappedOf.get(i))
@@ -202,39 +202,23 @@ public final class LabelStep {
         return out;
     }
 
-    /** Row r's class: the best-scoring class of its target, or the model's class of its rank when it has none. */
-    private static TargetRule rowRule(List<LabelPlan.Target> targets, List<Integer> ranks, List<String> labels) {
-        return (p, n, classes) -> {
-            int[] out = new int[n];
-            for (int r = 0; r < n; r++) {
-                LabelPlan.Target t = targets.get(r);
-                int best = t == null ? -1 : GroundTruthTargets.best(p, r, classes, t.classes());
-                if (best < 0) {
-                    float[] row = java.util.Arrays.copyOfRange(p, r * classes, (r + 1) * classes);
-                    best = TargetRule.rank(ranks.get(r), labels).choose(row, 1, classes)[0];
-                }
-                out[r] = best;
-            }
-            return out;
-        };
-    }
-
-    private static LabeledImage image(Decoded dec, int i, Map<Path, Long> ids, LabeledImage.Given given) {
+    private static LabeledImage image(Decoded dec, int i, Map<Path, Long> ids, List<LabeledImage.Detection> dets,
+                                      LabeledImage.Given given) {
         Mat orig = dec.originals().get(i);
         Path path = dec.ok().get(i);
-        return new LabeledImage(ids.get(path), path.getFileName().toString(), orig.cols(), orig.rows(), orig.channels(),
-                new ArrayList<>(), given);
+        return new LabeledImage(ids.get(path), path.getFileName().toString(), orig.cols(), orig.rows(), orig.channels(), dets,
+                given);
     }
 
     /** The map's boxes by the run's box rule, each scored class probability × mean heat inside the box. */
-    private void addBoxes(LabeledImage li, Mat orig, Explanation e, String cat) {
+    private void addBoxes(List<LabeledImage.Detection> dets, Mat orig, Explanation e, String cat) {
         for (PixelBox c : opt.boxes.boxes(e.map(), e.height(), e.width(), opt.threshold)) {
             PixelBox box = opt.grabCut ? GrabCutRefine.refine(orig, e.map(), e.height(), e.width(), c) : c;
             double score = BoxRule.score(e.map(), e.width(), box, e.targetProbability());
             if (score < opt.minScore) {
                 continue;
             }
-            li.detections().add(new LabeledImage.Detection(plan.categoryIds().get(cat), cat,
+            dets.add(new LabeledImage.Detection(plan.categoryIds().get(cat), cat,
                     box.toCocoScaled(e.width(), e.height(), orig.cols(), orig.rows()), score, engine.method().name()));
         }
     }

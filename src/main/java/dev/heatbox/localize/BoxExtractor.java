@@ -86,8 +86,8 @@ public final class BoxExtractor {
     /** A component's box and its pixel count. */
     public record Component(PixelBox box, int pixels) {}
 
-    public List<Component> extract(float[] map, int h, int w) {
-        // Math.max carries a NaN through, so one branch-free pass finds the max and any NaN
+    /** The map's max; a NaN anywhere is refused (Math.max carries it through: one branch-free pass). */
+    static float maxOf(float[] map) {
         float max = Float.NEGATIVE_INFINITY;
         for (float v : map) {
             max = Math.max(max, v);
@@ -95,6 +95,11 @@ public final class BoxExtractor {
         if (max != max) {
             throw new IllegalArgumentException("heatmap contains NaN");
         }
+        return max;
+    }
+
+    public List<Component> extract(float[] map, int h, int w) {
+        float max = maxOf(map);
         float cut = floatCut(threshold * max);
         Runs r = RUNS.get();
         byte[] mask = r.mask(map, h, w, cut);

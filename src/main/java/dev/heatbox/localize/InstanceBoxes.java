@@ -37,13 +37,7 @@ public final class InstanceBoxes {
 
     /** The regions, highest peak first. */
     public List<Instance> extract(float[] map, int h, int w) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : map) {
-            max = Math.max(max, v);
-        }
-        if (max != max) {
-            throw new IllegalArgumentException("heatmap contains NaN");
-        }
+        float max = BoxExtractor.maxOf(map);
         double cut = threshold * max;
         double minProminence = dip * max;
         // pixels above the cut, highest first: (sortable value bits, index) in one long, sorted ascending

@@ -99,12 +99,8 @@ public final class CamTrainer {
     public Result train(Tensors train, Tensors val, List<String> classes, Path out) throws IOException {
         // PyTorch's oneDNN convolution backward reads channel padding it never wrote: zero-filled
         // allocations while training keep stale NaN bytes out of the gradients (eval/PERFORMANCE.md)
-        try (AutoCloseable zeroFill = engine.equals(Engines.PYTORCH) ? Allocator.zeroFillWhileTraining() : () -> { }) {
+        try (Allocator.Setting zeroFill = engine.equals(Engines.PYTORCH) ? Allocator.zeroFillWhileTraining() : Allocator.NONE) {
             return trainZeroFilled(train, val, classes, out);
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -160,13 +160,8 @@ public final class BoxRuleSearch {
             for (int s = 0; s < rows.size(); s += batch) {
                 int end = Math.min(rows.size(), s + batch);
                 List<GroundTruthTargets.Target> chunk = targets.subList(s, end);
-                TargetRule rule = (p, n, k) -> {
-                    int[] c = new int[n];
-                    for (int i = 0; i < n; i++) {
-                        c[i] = GroundTruthTargets.best(p, i, k, chunk.get(i).classes());
-                    }
-                    return c;
-                };
+                TargetRule rule = TargetRule.perRow(chunk.stream().map(GroundTruthTargets.Target::classes).toList(),
+                        new int[chunk.size()], m.labels());
                 List<Explanation> e = engine.explain(rows.subList(s, end), rule);
                 for (int i = 0; i < e.size(); i++) {
                     DatasetFolder.Item it = items.get(s + i);

@@ -55,14 +55,23 @@ public final class Allocator {
         return libc;
     }
 
+    /** A setting in force until closed; closing never throws. */
+    public interface Setting extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Nothing to undo. */
+    public static final Setting NONE = () -> { };
+
     /**
      * Makes glibc fill every allocation with zeros (perturb byte 255) until closed, then stops; a no-op
      * when the user set MALLOC_PERTURB_ (their setting stands) or where mallopt is not available.
      */
-    public static AutoCloseable zeroFillWhileTraining() {
+    public static Setting zeroFillWhileTraining() {
         LibC c = System.getenv("MALLOC_PERTURB_") == null ? libc() : null;
         if (c == null || c.mallopt(M_PERTURB, 255) != 1) {
-            return () -> { };
+            return NONE;
         }
         return () -> c.mallopt(M_PERTURB, 0);
     }
