@@ -257,7 +257,7 @@ public final class ExplainCommand implements Callable<Integer> {
             }
             for (int k = 0; k < rules.size(); k++) {
                 List<Explanation> ex = engine.explain(inputs, rules.get(k));
-        for (int i = 0; i < chunk.size(); i++) {
+                for (int i = 0; i < chunk.size(); i++) {
                     GroundTruthTargets.Target truth = targets == null ? null
                             : k < known.get(i).size() ? known.get(i).get(k) : null;
                     if (targets != null && truth == null) {

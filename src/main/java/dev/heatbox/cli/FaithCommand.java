@@ -110,7 +110,7 @@ public final class FaithCommand implements Callable<Integer> {
                 }
                 int top = top1(m, x);
                 float[] rnd = new float[h * w];
-            for (int p = 0; p < rnd.length; p++) {
+                for (int p = 0; p < rnd.length; p++) {
                     rnd[p] = rng.nextFloat();
                 }
                 random.accumulate(x, rnd, top);

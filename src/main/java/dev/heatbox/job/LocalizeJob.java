@@ -118,7 +118,7 @@ public final class LocalizeJob {
                 List<BoxExtractor.Component> kb = fixed.extract(k.map(), k.height(), k.width());
                 List<PixelBox> gtOnMap = new ArrayList<>();
                 List<PixelBox> gtOrig = new ArrayList<>();
-        for (int g = 0; g < it.boxes().size(); g++) {
+                for (int g = 0; g < it.boxes().size(); g++) {
                     if (it.categories().get(g).equals(it.categories().get(0))) {
                         gtOrig.add(it.boxes().get(g));
                         gtOnMap.add(it.boxes().get(g).resizedLikeWsol(orig.cols(), orig.rows(), k.width(), k.height()));
